@@ -1,0 +1,152 @@
+package dm.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** A validated configuration read from a properties file; immutable. */
+public final class ServerConfig {
+
+    private final Path file;
+    private final Map<Setting<?>, Object> values;
+
+    private ServerConfig(Path file, Map<Setting<?>, Object> values) {
+        this.file = file;
+        this.values = values;
+    }
+
+    /** conf/server.properties of the installation (system property dm.home), else of the working directory. */
+    public static Path defaultFile() {
+        String home = System.getProperty("dm.home");
+        return home == null ? Path.of("conf", "server.properties") : Path.of(home, "conf", "server.properties");
+    }
+
+    /** Reads and validates {@code file}; every problem is reported as one line naming file and key. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        Path absolute = file.toAbsolutePath().normalize();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(absolute, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(absolute + ": configuration file not found");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(absolute + ": configuration file not readable (permission denied)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
+        }
+        return fromProperties(absolute, properties);
+    }
+
+    static ServerConfig fromProperties(Path file, Properties properties) throws ConfigException {
+        Map<Setting<?>, Object> values = new HashMap<>();
+        for (Setting<?> setting : Settings.ALL) {
+            values.put(setting, setting.defaultValue());
+        }
+        List<String> keys = new ArrayList<>(properties.stringPropertyNames());
+        keys.sort(null);
+        for (String key : keys) {
+            Setting<?> setting = Settings.BY_KEY.get(key);
+            if (setting == null) {
+                throw new ConfigException(file + ": unknown key '" + key + "'");
+            }
+            String text = properties.getProperty(key).strip();
+            try {
+                values.put(setting, setting.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file + ": " + key + " = '" + text + "': " + e.getMessage());
+            }
+        }
+        ServerConfig config = new ServerConfig(file, values);
+        if (config.poolMin() > config.poolMax()) {
+            throw new ConfigException(file + ": pool.min = " + config.poolMin() + " is greater than pool.max = "
+                    + config.poolMax());
+        }
+        return config;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String bindAddress() {
+        return get(Settings.SERVER_BIND);
+    }
+
+    public int port() {
+        return get(Settings.SERVER_PORT);
+    }
+
+    public int backlog() {
+        return get(Settings.SERVER_BACKLOG);
+    }
+
+    public int poolMin() {
+        return get(Settings.POOL_MIN);
+    }
+
+    public int poolMax() {
+        return get(Settings.POOL_MAX);
+    }
+
+    public Path scoreboardFile() {
+        return resolve(get(Settings.SCOREBOARD_FILE));
+    }
+
+    public String handlerClass() {
+        return get(Settings.WORKER_HANDLER);
+    }
+
+    /** Extra class path entries for the workers, resolved; directories are expanded to their jars. */
+    public List<Path> workerClasspath() {
+        List<Path> entries = new ArrayList<>();
+        for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path path = resolve(part.strip());
+            if (Files.isDirectory(path)) {
+                try (var jars = Files.list(path)) {
+                    jars.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(entries::add);
+                } catch (IOException e) {
+                    entries.add(path);
+                }
+            } else {
+                entries.add(path);
+            }
+        }
+        return entries;
+    }
+
+    public List<String> workerJvmOptions() {
+        String text = get(Settings.WORKER_JVM_OPTIONS).strip();
+        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
+    }
+
+    public int tickMillis() {
+        return get(Settings.SUPERVISOR_TICK_MS);
+    }
+
+    public int shutdownTimeoutMillis() {
+        return get(Settings.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    private Path resolve(String path) {
+        Path base = file.getParent() == null ? Path.of(".") : file.getParent();
+        return base.resolve(path).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,114 @@
+package dm.ctl;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dm.ExitCodes;
+import dm.scoreboard.Control;
+import dm.scoreboard.ParentStatus;
+import dm.scoreboard.Scoreboard;
+import dm.scoreboard.Slot;
+
+/**
+ * -fdown, -wdown, -restart: writes the command into the control record, then waits until the
+ * daemon has carried it out (or the timeout runs out) and says what happened.
+ */
+final class SendCommand {
+    private static final long POLL_MILLIS = 50;
+
+    private final Path configFile;
+    private final ParentStatus requested;
+    private final long timeoutNanos;
+
+    SendCommand(Path configFile, ParentStatus requested, int timeoutSeconds) {
+        this.configFile = configFile;
+        this.requested = requested;
+        this.timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    }
+
+    int run() {
+        try (Scoreboard scoreboard = DaemonConnection.open(configFile)) {
+            return send(scoreboard);
+        } catch (CtlException e) {
+            System.err.println("dm-ctl: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    private int send(Scoreboard scoreboard) {
+        Control control = scoreboard.control();
+        long supervisorPid = control.supervisorPid();
+        ProcessHandle supervisor = ProcessHandle.of(supervisorPid).orElse(null);
+        List<Long> pidsBefore = livePids(scoreboard);
+        long started = System.nanoTime();
+        long deadline = started + timeoutNanos;
+        long sequence = control.submit(requested);
+
+        if (!await(() -> control.acknowledged() >= sequence || !alive(supervisor), deadline)) {
+            return timedOut("the daemon (pid " + supervisorPid + ") to take up " + requested.label());
+        }
+        switch (requested) {
+            case CHILD_RESTART:
+                if (!await(() -> control.completed() >= sequence || !alive(supervisor), deadline)) {
+                    return timedOut("the restart of every worker");
+                }
+                if (!alive(supervisor)) {
+                    System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
+                    return ExitCodes.FAILURE;
+                }
+                System.out.printf("dm-ctl: restart done in %.1f s: workers %s replaced by %s%n", seconds(started),
+                        pidsBefore, livePids(scoreboard));
+                return ExitCodes.OK;
+            default:
+                if (!await(() -> !alive(supervisor), deadline)) {
+                    return timedOut("the daemon (pid " + supervisorPid + ") to stop");
+                }
+                System.out.printf("dm-ctl: %s done in %.1f s: daemon %d and its %d workers have stopped%n",
+                        requested.label(), seconds(started), supervisorPid, pidsBefore.size());
+                return ExitCodes.OK;
+        }
+    }
+
+    private static boolean alive(ProcessHandle process) {
+        return process != null && process.isAlive();
+    }
+
+    private static List<Long> livePids(Scoreboard scoreboard) {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 0; i < scoreboard.slotCount(); i++) {
+            Slot slot = scoreboard.slot(i);
+            long pid = slot.pid();
+            if (pid != 0) {
+                pids.add(pid);
+            }
+        }
+        return pids;
+    }
+
+    private static boolean await(BooleanSupplier condition, long deadlineNanos) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int timedOut(String what) {
+        System.err.printf("dm-ctl: timed out after %d s waiting for %s%n", TimeUnit.NANOSECONDS.toSeconds(timeoutNanos), what);
+        return ExitCodes.TIMEOUT;
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

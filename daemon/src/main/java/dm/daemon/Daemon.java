@@ -1,0 +1,93 @@
+package dm.daemon;
+
+import java.io.PrintStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dm.ExitCodes;
+import dm.config.ServerConfig;
+import dm.scoreboard.OwnerLock;
+import dm.scoreboard.ParentStatus;
+import dm.scoreboard.Scoreboard;
+import dm.scoreboard.ScoreboardException;
+
+/**
+ * The daemon's life: own the scoreboard, get the listening socket, create the scoreboard, run the
+ * supervisor, and on the way out leave nothing behind (no worker, no socket, no scoreboard).
+ * The order matters: the lock first, so a second daemon never touches the first one's files;
+ * the socket before the scoreboard, so a busy port costs nothing to undo.
+ */
+final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("supervisor");
+
+    private final ServerConfig config;
+    private OwnerLock lock;
+    private ListenSocket socket;
+    private Scoreboard scoreboard;
+    private Supervisor supervisor;
+
+    Daemon(ServerConfig config) {
+        this.config = config;
+    }
+
+    void open(PrintStream workerOutput) throws StartupException {
+        long pid = ProcessHandle.current().pid();
+        try {
+            lock = OwnerLock.acquire(config.scoreboardFile(), pid);
+            socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
+            scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
+        } catch (ScoreboardException e) {
+            close();
+            throw new StartupException(e.reason().exitCode(), e.getMessage());
+        } catch (ListenSocket.ListenException e) {
+            close();
+            throw new StartupException(ExitCodes.CANNOT_LISTEN, e.getMessage());
+        }
+        scoreboard.control().announce(pid, System.currentTimeMillis());
+        supervisor = new Supervisor(config, scoreboard, new WorkerLauncher(config, pid, workerOutput));
+        log.info("listening on {}", socket.describe());
+        log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
+                config.poolMax(), config.handlerClass());
+    }
+
+    Supervisor supervisor() {
+        return supervisor;
+    }
+
+    /** Runs the supervisor to the end; returns the exit code. */
+    int run() {
+        try {
+            return supervisor.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        } catch (RuntimeException | Error e) {
+            log.error("supervisor failed", e);
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (supervisor != null) {
+            supervisor.killAllWorkers();
+        }
+        if (scoreboard != null) {
+            scoreboard.control().setStatus(ParentStatus.STOPPED);
+            if (supervisor != null) {
+                scoreboard.control().complete(supervisor.activeCommand());
+            }
+            scoreboard.delete();
+            scoreboard = null;
+        }
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+}

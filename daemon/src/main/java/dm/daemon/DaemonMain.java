@@ -1,0 +1,84 @@
+package dm.daemon;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dm.ExitCodes;
+import dm.config.ConfigException;
+import dm.config.ServerConfig;
+import dm.logging.ProcessIdentity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dm-daemon}: runs the supervisor in the foreground, or checks the configuration. */
+@Command(name = "dm-daemon", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Preforked worker-pool daemon: one listening socket, pool.min..pool.max worker JVMs.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped normally (dm-ctl -wdown, -fdown, SIGTERM)",
+            "1:failed at run time (see the log)",
+            "64:bad command line",
+            "71:cannot listen (port in use, address not available, permission denied)",
+            "73:another daemon already owns the scoreboard",
+            "76:workers cannot boot (handler, worker.jvm-options)",
+            "77:permission denied on the scoreboard",
+            "78:bad configuration"})
+public final class DaemonMain implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    Path config = ServerConfig.defaultFile();
+
+    @Option(names = "--check", description = "Validate the configuration and exit, like apachectl configtest.")
+    boolean check;
+
+    public static void main(String[] args) {
+        ProcessIdentity.set("supervisor");
+        CommandLine commandLine = new CommandLine(new DaemonMain());
+        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig serverConfig;
+        try {
+            serverConfig = ServerConfig.load(config);
+            Preflight.check(serverConfig);
+        } catch (ConfigException e) {
+            System.err.println("dm-daemon: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        if (check) {
+            System.out.println("dm-daemon: configuration OK: " + serverConfig.file());
+            return ExitCodes.OK;
+        }
+        useLogConfigNextTo(serverConfig.file());
+        PrintStream workerOutput = System.out;
+        try (Daemon daemon = new Daemon(serverConfig)) {
+            try {
+                daemon.open(workerOutput);
+            } catch (StartupException e) {
+                System.err.println("dm-daemon: " + e.getMessage());
+                return e.exitCode();
+            }
+            SignalListener.install(daemon.supervisor());
+            // Should the JVM go down some other way, take every worker with it.
+            Runtime.getRuntime().addShutdownHook(new Thread(
+                    () -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly), "kill-workers"));
+            return daemon.run();
+        }
+    }
+
+    /** conf/logback.xml beside the configuration file, unless the launcher chose one. */
+    private static void useLogConfigNextTo(Path configFile) {
+        Path logConfig = configFile.resolveSibling("logback.xml");
+        if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logConfig)) {
+            System.setProperty("logback.configurationFile", logConfig.toString());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dm.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+
+import dm.handler.Connection;
+import dm.handler.WorkerContext;
+
+/** The {@link Connection} a handler sees: streams over the accepted blocking channel. */
+final class AcceptedConnection implements Connection {
+    private final SocketChannel channel;
+    private final InetSocketAddress client;
+    private final WorkerContext worker;
+    private final InputStream input;
+    private final OutputStream output;
+
+    AcceptedConnection(SocketChannel channel, InetSocketAddress client, WorkerContext worker) throws IOException {
+        this.channel = channel;
+        this.client = client;
+        this.worker = worker;
+        this.input = channel.socket().getInputStream();
+        this.output = channel.socket().getOutputStream();
+    }
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public InetSocketAddress client() {
+        return client;
+    }
+
+    @Override
+    public WorkerContext worker() {
+        return worker;
+    }
+}

@@ -1,0 +1,56 @@
+package dm.worker;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+
+import dm.ExitCodes;
+import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.Slot;
+
+/**
+ * The worker's second thread. It ends the worker when the supervisor is gone (a worker must never
+ * outlive it: orphans keep the port bound) and, when the supervisor asks the worker to leave,
+ * closes the listening channel so that an idle worker blocked in accept() wakes up. Closing is
+ * safe against a connection that accept() has just returned: that one is still served.
+ */
+final class Watchdog extends Thread {
+    static final long PERIOD_MILLIS = 100;
+
+    private final Slot slot;
+    private final ServerSocketChannel listener;
+    private final long supervisorPid;
+
+    Watchdog(Slot slot, ServerSocketChannel listener, long supervisorPid) {
+        super("watchdog");
+        setDaemon(true);
+        this.slot = slot;
+        this.listener = listener;
+        this.supervisorPid = supervisorPid;
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            if (!supervisorAlive()) {
+                Runtime.getRuntime().halt(ExitCodes.WORKER_ORPHANED);
+            }
+            if (slot.request() != ShutdownRequest.NORMAL && listener.isOpen()) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // the worker leaves anyway once its current connection ends
+                }
+            }
+            try {
+                Thread.sleep(PERIOD_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Our parent is the supervisor until it dies; then the kernel re-parents us. */
+    private boolean supervisorAlive() {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == supervisorPid;
+    }
+}
