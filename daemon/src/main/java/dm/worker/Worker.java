@@ -63,6 +63,7 @@ final class Worker implements WorkerContext {
 
         new Watchdog(slot, listener, supervisorPid).start();
         slot.setState(WorkerState.IDLE);
+        log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
         while (slot.request() == ShutdownRequest.NORMAL) {
             SocketChannel connection;
             try {
@@ -95,6 +96,11 @@ final class Worker implements WorkerContext {
             log.warn("handler failed on {}: {}", client, e.toString());
         }
         log.info("client disconnected: {}", client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort());
+    }
+
+    private static long millisSinceStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private static ServerSocketChannel inheritedListener() throws BootException {
