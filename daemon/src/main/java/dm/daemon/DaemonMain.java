@@ -74,11 +74,21 @@ public final class DaemonMain implements Callable<Integer> {
         }
     }
 
-    /** conf/logback.xml beside the configuration file, unless the launcher chose one. */
+    /**
+     * Unless the launcher chose a logging configuration: logback.xml beside the configuration
+     * file, else the installation's conf/logback.xml.
+     */
     private static void useLogConfigNextTo(Path configFile) {
-        Path logConfig = configFile.resolveSibling("logback.xml");
-        if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logConfig)) {
-            System.setProperty("logback.configurationFile", logConfig.toString());
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        Path beside = configFile.resolveSibling("logback.xml");
+        Path installed = ServerConfig.defaultFile().resolveSibling("logback.xml");
+        for (Path candidate : new Path[] {beside, installed}) {
+            if (Files.isReadable(candidate)) {
+                System.setProperty("logback.configurationFile", candidate.toAbsolutePath().toString());
+                return;
+            }
         }
     }
 }
