@@ -32,8 +32,13 @@ public final class ExitCodes {
     public static final int WORKER_LEFT = 0;
     /** Worker JVM: left because its supervisor is gone. */
     public static final int WORKER_ORPHANED = 2;
-    /** Worker JVM: could not boot; the supervisor must not respawn it in a loop. */
-    public static final int WORKER_BOOT_FAILED = 3;
+    /** Worker JVM: left after worker.max-requests connections, to be replaced by a fresh one. */
+    public static final int WORKER_RECYCLED = 5;
+    /**
+     * Worker JVM: could not boot; the supervisor must not respawn it in a loop. (Not 3, which is
+     * what the JVM exits with on -XX:+ExitOnOutOfMemoryError.)
+     */
+    public static final int WORKER_BOOT_FAILED = 70;
 
     private ExitCodes() {
     }

@@ -67,11 +67,17 @@ public final class ServerConfig {
             }
         }
         ServerConfig config = new ServerConfig(file, values);
-        if (config.poolMin() > config.poolMax()) {
-            throw new ConfigException(file + ": pool.min = " + config.poolMin() + " is greater than pool.max = "
-                    + config.poolMax());
-        }
+        requireAtMost(config, Settings.POOL_MIN, Settings.POOL_MAX);
+        requireAtMost(config, Settings.POOL_MIN_SPARE, Settings.POOL_MAX_SPARE);
         return config;
+    }
+
+    private static void requireAtMost(ServerConfig config, Setting<Integer> lower, Setting<Integer> upper)
+            throws ConfigException {
+        if (config.get(lower) > config.get(upper)) {
+            throw new ConfigException(config.file + ": " + lower.key() + " = " + config.get(lower) + " is greater than "
+                    + upper.key() + " = " + config.get(upper));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -135,6 +141,46 @@ public final class ServerConfig {
     public List<String> workerJvmOptions() {
         String text = get(Settings.WORKER_JVM_OPTIONS).strip();
         return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
+    }
+
+    public int minSpare() {
+        return get(Settings.POOL_MIN_SPARE);
+    }
+
+    public int maxSpare() {
+        return get(Settings.POOL_MAX_SPARE);
+    }
+
+    public int maxSpawnRate() {
+        return get(Settings.POOL_MAX_SPAWN_RATE);
+    }
+
+    public int maxRequests() {
+        return get(Settings.WORKER_MAX_REQUESTS);
+    }
+
+    public int maxRequestsJitter() {
+        return get(Settings.WORKER_MAX_REQUESTS_JITTER);
+    }
+
+    public int requestTimeoutMillis() {
+        return get(Settings.WORKER_REQUEST_TIMEOUT_MS);
+    }
+
+    public int readTimeoutMillis() {
+        return get(Settings.WORKER_READ_TIMEOUT_MS);
+    }
+
+    public int slowRequestMillis() {
+        return get(Settings.WORKER_SLOW_REQUEST_MS);
+    }
+
+    public int minUptimeMillis() {
+        return get(Settings.WORKER_MIN_UPTIME_MS);
+    }
+
+    public int maxBackoffMillis() {
+        return get(Settings.WORKER_MAX_BACKOFF_MS);
     }
 
     public int tickMillis() {

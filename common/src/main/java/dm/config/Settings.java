@@ -52,11 +52,55 @@ public final class Settings {
                     + " Worker exits are noticed at once regardless.");
 
     public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeout-ms", 30_000, 0, 86_400_000,
-            "How long -wdown (and SIGTERM) waits for busy workers to finish before killing them, in milliseconds.");
+            "Graceful timeout: how long -wdown, SIGTERM and -restart wait for a busy worker to finish before killing it.");
+
+    public static final Setting<Integer> POOL_MIN_SPARE = Setting.integer("pool.min-spare", 2, 0, 4096,
+            "Idle workers to keep ready (starting ones count). Fewer, and the supervisor starts more, up to pool.max."
+                    + " The seed: 1 (grow only when every worker is busy).");
+
+    public static final Setting<Integer> POOL_MAX_SPARE = Setting.integer("pool.max-spare", 8, 1, 4096,
+            "Idle workers beyond this are retired, one per tick, never below pool.min."
+                    + " The seed never shrinks: set it to pool.max.");
+
+    public static final Setting<Integer> POOL_MAX_SPAWN_RATE = Setting.integer("pool.max-spawn-rate", 8, 1, 1024,
+            "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
+                    + " The seed: 1.");
+
+    public static final Setting<Integer> WORKER_MAX_REQUESTS = Setting.integer("worker.max-requests", 0, 0, Integer.MAX_VALUE,
+            "A worker leaves after this many connections and a fresh one takes its place (its replacement starts"
+                    + " first). 0: never (the seed). 1: a fresh process per connection, as in seeds 001 and 004.");
+
+    public static final Setting<Integer> WORKER_MAX_REQUESTS_JITTER = Setting.integer("worker.max-requests-jitter", 0, 0,
+            Integer.MAX_VALUE,
+            "Adds a random 0..N to each worker's worker.max-requests so that workers do not all leave at once.");
+
+    public static final Setting<Integer> WORKER_REQUEST_TIMEOUT_MS = Setting.integer("worker.request-timeout-ms", 0, 0,
+            Integer.MAX_VALUE,
+            "A worker busy with one connection for longer than this is killed (and replaced). 0: no limit.");
+
+    public static final Setting<Integer> WORKER_READ_TIMEOUT_MS = Setting.integer("worker.read-timeout-ms", 60_000, 0,
+            Integer.MAX_VALUE,
+            "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker."
+                    + " 0: wait forever (the seed).");
+
+    public static final Setting<Integer> WORKER_SLOW_REQUEST_MS = Setting.integer("worker.slow-request-ms", 10_000, 0,
+            Integer.MAX_VALUE,
+            "A connection busy for longer than this is logged and counted as slow (dm-ctl status). 0: off.");
+
+    public static final Setting<Integer> WORKER_MIN_UPTIME_MS = Setting.integer("worker.min-uptime-ms", 2_000, 0,
+            Integer.MAX_VALUE,
+            "A worker that dies unasked sooner than this after it started is restarted after a back-off that"
+                    + " doubles from 100 ms up to worker.max-backoff-ms.");
+
+    public static final Setting<Integer> WORKER_MAX_BACKOFF_MS = Setting.integer("worker.max-backoff-ms", 10_000, 0,
+            Integer.MAX_VALUE,
+            "Longest wait before restarting a worker that keeps dying soon after it starts. 0: restart at once.");
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, POOL_MIN, POOL_MAX,
-            SCOREBOARD_FILE, WORKER_HANDLER, WORKER_CLASSPATH, WORKER_JVM_OPTIONS, SUPERVISOR_TICK_MS,
-            SHUTDOWN_TIMEOUT_MS);
+            POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER, WORKER_CLASSPATH,
+            WORKER_JVM_OPTIONS, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER, WORKER_REQUEST_TIMEOUT_MS,
+            WORKER_READ_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
+            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
 
     static final Map<String, Setting<?>> BY_KEY = index();
 

@@ -60,6 +60,63 @@ public final class Control {
         return new Command(raw >>> 8, ParentStatus.of((int) (raw & 0xff)));
     }
 
+    /** The port the daemon listens on (the real one when server.port is 0 or the socket was inherited). */
+    public int port() {
+        return value.getVolatilePort();
+    }
+
+    public void setPort(int port) {
+        value.setOrderedPort(port);
+    }
+
+    /** Connections accepted by every worker since the daemon started. */
+    public long accepted() {
+        return value.getVolatileCalls();
+    }
+
+    /** Worker: counts one accepted connection. */
+    public void countAccepted() {
+        value.addAtomicCalls(1);
+    }
+
+    /** Most workers busy at once since start. */
+    public long maxBusy() {
+        return value.getVolatileMaxBusy();
+    }
+
+    public void recordBusy(long busy) {
+        if (busy > value.getVolatileMaxBusy()) {
+            value.setOrderedMaxBusy(busy);
+        }
+    }
+
+    /** How often the pool needed to grow but was at pool.max. */
+    public long maxReached() {
+        return value.getVolatileMaxReached();
+    }
+
+    public void countMaxReached() {
+        value.addAtomicMaxReached(1);
+    }
+
+    /** Connections that ran longer than worker.slow-request-ms. */
+    public long slowRequests() {
+        return value.getVolatileSlowRequests();
+    }
+
+    public void countSlowRequest() {
+        value.addAtomicSlowRequests(1);
+    }
+
+    /** Workers killed because a graceful timeout or worker.request-timeout-ms ran out. */
+    public long timeoutKills() {
+        return value.getVolatileTimeoutKills();
+    }
+
+    public void countTimeoutKill() {
+        value.addAtomicTimeoutKills(1);
+    }
+
     public void acknowledge(long sequence) {
         value.setOrderedAck(sequence);
     }

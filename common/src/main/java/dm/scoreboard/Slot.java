@@ -1,5 +1,7 @@
 package dm.scoreboard;
 
+import java.net.InetSocketAddress;
+
 /**
  * One worker's record (the seed's {@code child_info_t}). The worker writes its state and call
  * count; the supervisor writes pid, start time and the shutdown request. Lock-free throughout.
@@ -37,13 +39,58 @@ public final class Slot {
         return value.getVolatileStartedMillis();
     }
 
+    /** When the current connection began (0 when none). */
+    public long busySinceMillis() {
+        return value.getVolatileBusySinceMillis();
+    }
+
+    /** The client of the current (or last) connection, or null before the first one. */
+    public InetSocketAddress client() {
+        int port = value.getVolatileClientPort();
+        if (port == 0) {
+            return null;
+        }
+        return ClientAddress.decode(value.getVolatileClientHigh(), value.getVolatileClientLow(), port);
+    }
+
+    /** Connections after which this worker leaves to be replaced (0: no limit). */
+    public long maxCalls() {
+        return value.getVolatileMaxCalls();
+    }
+
+    /** True while the worker serves the connection after which it will leave (worker.max-requests). */
+    public boolean servingLastCall() {
+        long max = maxCalls();
+        return max > 0 && calls() >= max && state() == WorkerState.BUSY;
+    }
+
     /** Supervisor: a fresh worker is about to be spawned into this slot. */
-    public void prepare(long startedMillis) {
+    public void prepare(long startedMillis, long maxCalls) {
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
         value.setOrderedPid(0);
         value.setCalls(0);
+        value.setOrderedMaxCalls(maxCalls);
+        value.setOrderedBusySinceMillis(0);
+        value.setOrderedClientPort(0);
         value.setOrderedStartedMillis(startedMillis);
         value.setOrderedState(WorkerState.STARTING.ordinal());
+    }
+
+    /** Worker: it accepted a connection from {@code client}; returns its call count. */
+    public long beginConnection(InetSocketAddress client, long nowMillis) {
+        long[] address = ClientAddress.encode(client.getAddress());
+        value.setOrderedClientHigh(address[0]);
+        value.setOrderedClientLow(address[1]);
+        value.setOrderedClientPort(client.getPort());
+        value.setOrderedBusySinceMillis(nowMillis);
+        value.setOrderedState(WorkerState.BUSY.ordinal());
+        return value.addAtomicCalls(1);
+    }
+
+    /** Worker: the connection is closed. */
+    public void endConnection() {
+        value.setOrderedState(WorkerState.IDLE.ordinal());
+        value.setOrderedBusySinceMillis(0);
     }
 
     /** Supervisor or worker: records the worker's pid. */
@@ -66,8 +113,4 @@ public final class Slot {
         value.setOrderedState(state.ordinal());
     }
 
-    /** Worker: one more connection accepted; returns the new count. */
-    public long countCall() {
-        return value.addAtomicCalls(1);
-    }
 }

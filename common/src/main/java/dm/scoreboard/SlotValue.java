@@ -49,4 +49,56 @@ public interface SlotValue {
     void setDone(long v);
     long getVolatileDone();
     void setOrderedDone(long v);
+
+    // Since issue 4: what a worker is doing right now, and pool-wide counters (control record only).
+
+    long getBusySinceMillis();
+    void setBusySinceMillis(long v);
+    long getVolatileBusySinceMillis();
+    void setOrderedBusySinceMillis(long v);
+
+    long getClientHigh();
+    void setClientHigh(long v);
+    long getVolatileClientHigh();
+    void setOrderedClientHigh(long v);
+
+    long getClientLow();
+    void setClientLow(long v);
+    long getVolatileClientLow();
+    void setOrderedClientLow(long v);
+
+    int getClientPort();
+    void setClientPort(int v);
+    int getVolatileClientPort();
+    void setOrderedClientPort(int v);
+
+    long getMaxCalls();
+    void setMaxCalls(long v);
+    long getVolatileMaxCalls();
+    void setOrderedMaxCalls(long v);
+
+    int getPort();
+    void setPort(int v);
+    int getVolatilePort();
+    void setOrderedPort(int v);
+
+    long getMaxBusy();
+    void setMaxBusy(long v);
+    long getVolatileMaxBusy();
+    void setOrderedMaxBusy(long v);
+
+    long getMaxReached();
+    void setMaxReached(long v);
+    long getVolatileMaxReached();
+    long addAtomicMaxReached(long delta);
+
+    long getSlowRequests();
+    void setSlowRequests(long v);
+    long getVolatileSlowRequests();
+    long addAtomicSlowRequests(long delta);
+
+    long getTimeoutKills();
+    void setTimeoutKills(long v);
+    long getVolatileTimeoutKills();
+    long addAtomicTimeoutKills(long delta);
 }

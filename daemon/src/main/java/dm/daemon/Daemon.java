@@ -45,6 +45,7 @@ final class Daemon implements AutoCloseable {
             throw new StartupException(ExitCodes.CANNOT_LISTEN, e.getMessage());
         }
         scoreboard.control().announce(pid, System.currentTimeMillis());
+        scoreboard.control().setPort(socket.port());
         supervisor = new Supervisor(config, scoreboard, new WorkerLauncher(config, pid, workerOutput));
         log.info("listening on {}", socket.describe());
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
@@ -71,7 +72,7 @@ final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         if (supervisor != null) {
-            supervisor.killAllWorkers();
+            supervisor.killAllWorkers("killed by supervisor (stopping)");
         }
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);

@@ -2,6 +2,8 @@ package dm.daemon;
 
 import java.util.Map;
 
+import dm.ExitCodes;
+
 /** Puts a worker's exit value into words, the way the seed logs the pid it reaped. */
 final class ExitStatus {
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
@@ -15,12 +17,23 @@ final class ExitStatus {
 
     /**
      * The JDK reports a child killed by signal N as 128 + N (and a JVM that ran its shutdown hooks
-     * after SIGTERM exits with 143 too), so values above 128 are read as signals.
+     * after SIGTERM exits with 143 too), so values above 128 are read as signals. A SIGKILL we did
+     * not send most likely came from the kernel's out-of-memory killer.
      */
-    static String describe(int exitValue) {
+    static String describe(int exitValue, String killReason) {
+        if (killReason != null) {
+            return killReason;
+        }
         if (exitValue > 128 && exitValue < 160) {
             int signal = exitValue - 128;
-            return "killed by signal " + SIGNALS.getOrDefault(signal, Integer.toString(signal));
+            String text = "killed by signal " + SIGNALS.getOrDefault(signal, Integer.toString(signal));
+            return signal == 9 ? text + " (not sent by dm: possibly out of memory)" : text;
+        }
+        if (exitValue == ExitCodes.WORKER_RECYCLED) {
+            return "exited: code " + exitValue + " (served worker.max-requests)";
+        }
+        if (exitValue == 3) {
+            return "exited: code 3 (out of memory, with -XX:+ExitOnOutOfMemoryError)";
         }
         return "exited: code " + exitValue;
     }

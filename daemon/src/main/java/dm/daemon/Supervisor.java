@@ -1,10 +1,12 @@
 package dm.daemon;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -22,7 +24,8 @@ import dm.scoreboard.WorkerState;
 /**
  * The arbiter: the seed's {@code parent_main()}. Its loop is the only actor on workers. Each turn it
  * reaps the workers that exited (the JDK tells us at once), carries out the command dm-ctl wrote
- * into the control record, and manages the pool: replace, grow, restart, shut down.
+ * into the control record, and manages the pool: replace, grow, shrink, recycle, time out,
+ * restart, shut down.
  */
 final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
@@ -34,7 +37,11 @@ final class Supervisor {
     private final Scoreboard scoreboard;
     private final Control control;
     private final WorkerLauncher launcher;
+    private final PoolPolicy policy;
     private final WorkerProcess[] workers;
+    private final RestartBackoff[] backoffs;
+    /** System.nanoTime at which a slot in back-off gets its next worker; 0: none pending. */
+    private final long[] respawnAt;
     private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
 
     private ParentStatus status = ParentStatus.NORMAL;
@@ -42,16 +49,23 @@ final class Supervisor {
     /** The dm-ctl command being carried out (0: none, or one that came by signal). */
     private long activeCommand;
     private long generation;
-    private long shutdownDeadlineNanos;
     private int bootDeathsInARow;
     private String bootFailure;
+    private boolean atMax;
 
     Supervisor(ServerConfig config, Scoreboard scoreboard, WorkerLauncher launcher) {
         this.config = config;
         this.scoreboard = scoreboard;
         this.control = scoreboard.control();
         this.launcher = launcher;
+        this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
+                config.maxSpawnRate());
         this.workers = new WorkerProcess[scoreboard.slotCount()];
+        this.backoffs = new RestartBackoff[workers.length];
+        this.respawnAt = new long[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            backoffs[i] = new RestartBackoff(config.minUptimeMillis(), config.maxBackoffMillis());
+        }
         this.handledCommand = control.latestCommand().sequence();
     }
 
@@ -73,13 +87,13 @@ final class Supervisor {
             }
             if (bootFailure != null) {
                 log.error("workers cannot boot: {}; stopping", bootFailure);
-                killAllWorkers();
+                killAllWorkers("killed by supervisor (stopping)");
                 return ExitCodes.WORKERS_CANNOT_BOOT;
             }
             readCommand();
             switch (status) {
                 case FORCE_DOWN:
-                    killAllWorkers();
+                    killAllWorkers("killed by supervisor (force-down)");
                     log.info("force-down: every worker killed");
                     return ExitCodes.OK;
                 case WAIT_DOWN:
@@ -87,26 +101,29 @@ final class Supervisor {
                         log.info("wait-down: every worker has finished");
                         return ExitCodes.OK;
                     }
-                    murderWorkersPastDeadline();
+                    killLateLeavers();
                     break;
                 case CHILD_RESTART:
                     advanceRestart();
-                    growPool();
+                    killLateLeavers();
+                    watchBusyWorkers();
+                    managePool();
                     break;
                 default:
-                    manageWorkers();
-                    growPool();
+                    watchBusyWorkers();
+                    managePool();
             }
         }
     }
 
     /** Last words, whatever the path out: no worker may outlive us. */
-    void killAllWorkers() {
+    void killAllWorkers(String reason) {
         List<WorkerProcess> live = new ArrayList<>();
         for (WorkerProcess worker : workers) {
             if (worker != null && worker.process.isAlive()) {
                 scoreboard.slot(worker.slot).request(ShutdownRequest.SHUTDOWN);
-                worker.kill();
+                worker.requestExit();
+                worker.kill(reason);
                 live.add(worker);
             }
         }
@@ -165,32 +182,51 @@ final class Supervisor {
         Slot slot = scoreboard.slot(worker.slot);
         boolean neverAccepted = slot.state() == WorkerState.STARTING;
         ShutdownRequest request = slot.request();
-        String cause = worker.killed ? "killed by supervisor (SIGKILL)" : ExitStatus.describe(exitValue);
-        log.info("worker {} (slot {}) {}", worker.pid, worker.slot, cause);
+        log.info("worker {} (slot {}) {}", worker.pid, worker.slot, ExitStatus.describe(exitValue, worker.killReason));
         workers[worker.slot] = null;
         slot.clear();
-        if (worker.exitRequested && request != ShutdownRequest.RESTART) {
+        if (status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN) {
             return;
         }
         if (exitValue == ExitCodes.WORKER_BOOT_FAILED) {
             bootFailure = "worker " + worker.pid + " (slot " + worker.slot + ") could not boot (see its error above)";
             return;
         }
-        if (neverAccepted && !worker.exitRequested) {
-            if (++bootDeathsInARow >= MAX_BOOT_DEATHS_IN_A_ROW) {
-                bootFailure = bootDeathsInARow + " workers in a row died before accepting (last: "
-                        + cause + "); check worker.jvm-options and the output above";
-                return;
+        if (worker.exitRequested) {
+            if (request == ShutdownRequest.RESTART) {
+                spawnWorker(worker.slot);
             }
+            return; // retired or shut down: gone for good
         }
-        if (status == ParentStatus.NORMAL || status == ParentStatus.CHILD_RESTART) {
+        if (exitValue == ExitCodes.WORKER_RECYCLED) {
+            if (worker.replacementSlot < 0) {
+                spawnWorker(worker.slot);
+            }
+            return;
+        }
+        if (worker.killReason != null) {
+            spawnWorker(worker.slot); // request timeout: replace at once
+            return;
+        }
+        if (neverAccepted && ++bootDeathsInARow >= MAX_BOOT_DEATHS_IN_A_ROW) {
+            bootFailure = bootDeathsInARow + " workers in a row died before accepting (last: "
+                    + ExitStatus.describe(exitValue, null) + "); check worker.jvm-options and the output above";
+            return;
+        }
+        long waitMillis = backoffs[worker.slot].afterDeath(worker.uptimeMillis());
+        if (waitMillis == 0) {
             spawnWorker(worker.slot);
+        } else {
+            log.warn("slot {}: worker died {} ms after it started; next one in {} ms", worker.slot,
+                    worker.uptimeMillis(), waitMillis);
+            respawnAt[worker.slot] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         }
     }
 
     private void spawnWorker(int slotIndex) {
+        respawnAt[slotIndex] = 0;
         Slot slot = scoreboard.slot(slotIndex);
-        slot.prepare(System.currentTimeMillis());
+        slot.prepare(System.currentTimeMillis(), maxCallsForNewWorker());
         WorkerProcess worker;
         try {
             worker = launcher.spawn(slotIndex, generation);
@@ -203,6 +239,15 @@ final class Supervisor {
         workers[slotIndex] = worker;
         worker.process.onExit().thenAccept(p -> enqueue(new SupervisorEvent.WorkerExited(worker, p.exitValue())));
         log.info("worker {} (slot {}) started", worker.pid, slotIndex);
+    }
+
+    /** worker.max-requests plus jitter, so that workers started together do not all leave together. */
+    private long maxCallsForNewWorker() {
+        if (config.maxRequests() == 0) {
+            return 0;
+        }
+        int jitter = config.maxRequestsJitter();
+        return config.maxRequests() + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
     }
 
     /** Picks up a new dm-ctl command, if any, and acknowledges it so dm-ctl knows it was seen. */
@@ -229,10 +274,10 @@ final class Supervisor {
                 break;
             case WAIT_DOWN:
                 enterStatus(ParentStatus.WAIT_DOWN, commandSequence);
-                shutdownDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
+                java.util.Arrays.fill(respawnAt, 0);
                 for (WorkerProcess worker : workers) {
                     if (worker != null) {
-                        worker.exitRequested = true;
+                        worker.requestExit();
                         scoreboard.slot(worker.slot).request(ShutdownRequest.SHUTDOWN);
                     }
                 }
@@ -290,7 +335,7 @@ final class Supervisor {
                 break;
             }
             if (worker.generation < generation && !worker.exitRequested) {
-                worker.exitRequested = true;
+                worker.requestExit();
                 scoreboard.slot(worker.slot).request(ShutdownRequest.RESTART);
                 batch--;
             }
@@ -312,59 +357,169 @@ final class Supervisor {
         return ordered;
     }
 
-    /** Keeps at least pool.min workers; a fresh worker that accepted resets the boot-death count. */
-    private void manageWorkers() {
-        int live = 0;
-        for (WorkerProcess worker : workers) {
-            if (worker != null) {
-                live++;
-                if (bootDeathsInARow > 0 && scoreboard.slot(worker.slot).state() != WorkerState.STARTING) {
-                    bootDeathsInARow = 0;
-                }
-            }
-        }
-        for (int i = 0; i < workers.length && live < config.poolMin(); i++) {
-            if (workers[i] == null) {
-                spawnWorker(i);
-                live++;
-            }
-        }
-    }
-
-    /** The seed's busy_children_check(): every worker busy and room left, so one more. */
-    private void growPool() {
-        int live = 0;
-        int busy = 0;
-        int free = -1;
+    /** Grows, shrinks and recycles the pool: the seed's busy_children_check(), after Apache prefork. */
+    private void managePool() {
+        long now = System.nanoTime();
         for (int i = 0; i < workers.length; i++) {
-            if (workers[i] == null) {
-                if (free < 0) {
-                    free = i;
+            if (respawnAt[i] != 0 && now - respawnAt[i] >= 0 && workers[i] == null) {
+                spawnWorker(i);
+            }
+        }
+        replaceRetiringWorkers();
+
+        int live = 0;
+        int idle = 0;
+        int starting = 0;
+        int busy = 0;
+        for (int i = 0; i < workers.length; i++) {
+            WorkerProcess worker = workers[i];
+            if (worker == null) {
+                if (respawnAt[i] != 0) {
+                    live++;
+                    starting++;
                 }
                 continue;
             }
             live++;
-            if (scoreboard.slot(i).state() == WorkerState.BUSY) {
+            WorkerState state = scoreboard.slot(i).state();
+            if (state == WorkerState.BUSY) {
                 busy++;
+            } else if (worker.exitRequested) {
+                continue;
+            } else if (state == WorkerState.STARTING) {
+                starting++;
+            } else if (state == WorkerState.IDLE) {
+                idle++;
+                if (bootDeathsInARow > 0) {
+                    bootDeathsInARow = 0; // a worker of this configuration did boot
+                }
             }
         }
-        if (live > 0 && busy == live && free >= 0) {
-            log.info("all {} workers busy: adding one", live);
+        control.recordBusy(busy);
+
+        PoolPolicy.Decision decision = policy.decide(live, idle, starting);
+        if (decision.spawn() > 0) {
+            log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", idle, starting,
+                    config.minSpare(), busy, live, decision.spawn());
+            for (int i = 0, started = 0; i < workers.length && started < decision.spawn(); i++) {
+                if (workers[i] == null && respawnAt[i] == 0) {
+                    spawnWorker(i);
+                    started++;
+                }
+            }
+        } else if (decision.retireOne()) {
+            retireOneIdleWorker(idle);
+        }
+        if (decision.wantedMoreThanMax() && !atMax) {
+            control.countMaxReached();
+            log.warn("pool.max {} reached: all workers busy, connections wait in the accept queue", config.poolMax());
+        }
+        atMax = decision.wantedMoreThanMax();
+    }
+
+    /**
+     * worker.max-requests: a worker that is serving, or has served, its last connection gets its
+     * replacement now; once the replacement accepts, the old one is told to go. So capacity never
+     * dips below what it was. Without a free slot, it goes at once and is replaced in its own slot.
+     */
+    private void replaceRetiringWorkers() {
+        for (WorkerProcess worker : workers) {
+            if (worker == null || worker.exitRequested) {
+                continue;
+            }
+            Slot slot = scoreboard.slot(worker.slot);
+            if (worker.replacementSlot >= 0) {
+                WorkerProcess replacement = workers[worker.replacementSlot];
+                if (replacement == null || scoreboard.slot(replacement.slot).state() != WorkerState.STARTING) {
+                    worker.requestExit();
+                    slot.request(ShutdownRequest.SHUTDOWN);
+                }
+                continue;
+            }
+            boolean lastCall = slot.servingLastCall()
+                    || (slot.state() == WorkerState.EXITING && slot.maxCalls() > 0 && slot.calls() >= slot.maxCalls());
+            if (!lastCall) {
+                continue;
+            }
+            int free = freeSlot();
+            if (free < 0) {
+                worker.requestExit();
+                slot.request(ShutdownRequest.RESTART);
+                continue;
+            }
+            worker.replacementSlot = free;
+            log.info("worker {} (slot {}) reached worker.max-requests: its replacement starts in slot {}", worker.pid,
+                    worker.slot, free);
             spawnWorker(free);
         }
     }
 
-    private void murderWorkersPastDeadline() {
-        if (System.nanoTime() - shutdownDeadlineNanos < 0) {
-            return;
-        }
-        for (WorkerProcess worker : workers) {
-            if (worker != null && !worker.killed) {
-                log.warn("wait-down: worker {} (slot {}) still busy after {} ms; killing it", worker.pid, worker.slot,
-                        config.shutdownTimeoutMillis());
-                worker.kill();
+    private void retireOneIdleWorker(int idle) {
+        for (int i = workers.length - 1; i >= 0; i--) {
+            WorkerProcess worker = workers[i];
+            if (worker != null && !worker.exitRequested && scoreboard.slot(i).state() == WorkerState.IDLE) {
+                log.info("{} idle > pool.max-spare {}: retiring worker {} (slot {})", idle, config.maxSpare(),
+                        worker.pid, i);
+                worker.requestExit();
+                scoreboard.slot(i).request(ShutdownRequest.SHUTDOWN);
+                return;
             }
         }
+    }
+
+    /** worker.request-timeout-ms and worker.slow-request-ms. */
+    private void watchBusyWorkers() {
+        long nowMillis = System.currentTimeMillis();
+        for (WorkerProcess worker : workers) {
+            if (worker == null || worker.killReason != null) {
+                continue;
+            }
+            Slot slot = scoreboard.slot(worker.slot);
+            long busySince = slot.busySinceMillis();
+            if (busySince == 0 || slot.state() != WorkerState.BUSY) {
+                continue;
+            }
+            long busyFor = nowMillis - busySince;
+            if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis()) {
+                String reason = String.format("killed after request timeout: slot %d, client %s, busy for %d ms"
+                        + " (worker.request-timeout-ms = %d)", worker.slot, describe(slot.client()), busyFor,
+                        config.requestTimeoutMillis());
+                log.warn("worker {} {}", worker.pid, reason);
+                control.countTimeoutKill();
+                worker.kill(reason);
+            } else if (config.slowRequestMillis() > 0 && busyFor > config.slowRequestMillis()
+                    && worker.slowReportedFor != busySince) {
+                worker.slowReportedFor = busySince;
+                control.countSlowRequest();
+                log.warn("slow request: worker {} (slot {}), client {}, busy for {} ms", worker.pid, worker.slot,
+                        describe(slot.client()), busyFor);
+            }
+        }
+    }
+
+    /** The graceful timeout of -wdown and -restart: workers asked to leave that are still busy get killed. */
+    private void killLateLeavers() {
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
+        long now = System.nanoTime();
+        for (WorkerProcess worker : workers) {
+            if (worker != null && worker.exitRequested && worker.killReason == null
+                    && now - worker.exitRequestedNanos > timeoutNanos) {
+                String reason = "killed: still busy after the graceful timeout (shutdown.timeout-ms = "
+                        + config.shutdownTimeoutMillis() + ")";
+                log.warn("{}: worker {} (slot {}) {}", status.label(), worker.pid, worker.slot, reason);
+                control.countTimeoutKill();
+                worker.kill(reason);
+            }
+        }
+    }
+
+    private int freeSlot() {
+        for (int i = 0; i < workers.length; i++) {
+            if (workers[i] == null && respawnAt[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private int liveWorkers() {
@@ -375,6 +530,10 @@ final class Supervisor {
             }
         }
         return live;
+    }
+
+    private static String describe(InetSocketAddress client) {
+        return client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort();
     }
 
     /** The dm-ctl command that ended the supervisor, to be marked complete on the way out. */

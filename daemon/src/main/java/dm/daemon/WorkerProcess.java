@@ -8,10 +8,16 @@ final class WorkerProcess {
     /** Restart generation it was started in: workers older than the current one get replaced. */
     final long generation;
     final long startedNanos;
-    /** Set once we ask it to leave (or kill it), so that its exit is not treated as a crash. */
+    /** Set once we ask it to leave, so that its exit is not treated as a crash. */
     boolean exitRequested;
-    /** We sent SIGKILL ourselves. */
-    boolean killed;
+    /** When we asked it to leave (System.nanoTime), for the graceful timeout. */
+    long exitRequestedNanos;
+    /** Why we killed it, for the log; null unless we sent SIGKILL. */
+    String killReason;
+    /** Slot of the replacement started because it reached worker.max-requests; -1: none yet. */
+    int replacementSlot = -1;
+    /** busySince of the connection already reported as slow, so each is reported once. */
+    long slowReportedFor;
 
     WorkerProcess(int slot, Process process, long generation) {
         this.slot = slot;
@@ -21,9 +27,21 @@ final class WorkerProcess {
         this.startedNanos = System.nanoTime();
     }
 
-    void kill() {
-        killed = true;
-        exitRequested = true;
+    void requestExit() {
+        if (!exitRequested) {
+            exitRequested = true;
+            exitRequestedNanos = System.nanoTime();
+        }
+    }
+
+    void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
         process.destroyForcibly();
+    }
+
+    long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

@@ -2,6 +2,7 @@ package dm.worker;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
@@ -29,6 +30,8 @@ import dm.scoreboard.WorkerState;
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");
+    /** How long a retiring worker waits for the supervisor before it leaves anyway. */
+    private static final long RETIRE_WAIT_NANOS = 10_000_000_000L;
 
     private final Path configFile;
     private final int slotIndex;
@@ -42,28 +45,33 @@ final class Worker implements WorkerContext {
     }
 
     int run() {
+        Scoreboard scoreboard;
         Slot slot;
         ConnectionHandler handler;
         ServerSocketChannel listener;
+        int readTimeoutMillis;
         try {
             ServerConfig config = ServerConfig.load(configFile);
-            Scoreboard scoreboard = Scoreboard.attach(config.scoreboardFile());
+            readTimeoutMillis = config.readTimeoutMillis();
+            scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
             handler = HandlerLoader.load(config.handlerClass());
-            handler.start(this);
+            try {
+                handler.start(this);
+            } catch (Exception | LinkageError e) {
+                throw new BootException("worker.handler = '" + config.handlerClass() + "': start failed: " + e);
+            }
             listener = inheritedListener();
         } catch (ConfigException | ScoreboardException | BootException e) {
             log.error("cannot boot: {}", e.getMessage());
-            return ExitCodes.WORKER_BOOT_FAILED;
-        } catch (Exception e) {
-            log.error("cannot boot: handler start failed: {}", e.toString());
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
         new Watchdog(slot, listener, supervisorPid).start();
         slot.setState(WorkerState.IDLE);
         log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
+        long maxCalls = slot.maxCalls();
         while (slot.request() == ShutdownRequest.NORMAL) {
             SocketChannel connection;
             try {
@@ -74,10 +82,12 @@ final class Worker implements WorkerContext {
                 log.warn("accept failed: {}", e.getMessage());
                 continue;
             }
-            slot.setState(WorkerState.BUSY);
-            slot.countCall();
-            serve(handler, connection);
-            slot.setState(WorkerState.IDLE);
+            long calls = serve(handler, connection, slot, scoreboard, readTimeoutMillis);
+            if (maxCalls > 0 && calls >= maxCalls) {
+                retire(slot, calls);
+                handler.stop();
+                return ExitCodes.WORKER_RECYCLED;
+            }
         }
         slot.setState(WorkerState.EXITING);
         log.info("leaving: {} requested", slot.request().name().toLowerCase());
@@ -85,17 +95,51 @@ final class Worker implements WorkerContext {
         return ExitCodes.WORKER_LEFT;
     }
 
-    private void serve(ConnectionHandler handler, SocketChannel channel) {
+    /**
+     * worker.max-requests reached: accept nothing more, but stay until the supervisor, having
+     * started our replacement, lets us go, so the pool never has fewer processes than before.
+     */
+    private static void retire(Slot slot, long calls) {
+        slot.setState(WorkerState.EXITING);
+        log.info("served {} connections (worker.max-requests): leaving once my replacement is ready", calls);
+        long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
+        while (slot.request() == ShutdownRequest.NORMAL && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Serves one connection; returns this worker's call count. */
+    private long serve(ConnectionHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
+            int readTimeoutMillis) {
         InetSocketAddress client = null;
+        long calls = slot.calls();
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
+            calls = slot.beginConnection(client, System.currentTimeMillis());
+            scoreboard.control().countAccepted();
             log.info("new client connected: {}:{}", client.getAddress().getHostAddress(), client.getPort());
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // Applies to this connection's socket only; the shared listening socket stays blocking.
+            channel.socket().setSoTimeout(readTimeoutMillis);
             handler.handle(new AcceptedConnection(channel, client, this));
+        } catch (SocketTimeoutException e) {
+            log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", describe(client),
+                    readTimeoutMillis);
         } catch (Exception | LinkageError | StackOverflowError e) {
-            log.warn("handler failed on {}: {}", client, e.toString());
+            log.warn("handler failed on {}: {}", describe(client), e.toString());
+        } finally {
+            slot.endConnection();
         }
-        log.info("client disconnected: {}", client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort());
+        log.info("client disconnected: {}", describe(client));
+        return calls;
+    }
+
+    private static String describe(InetSocketAddress client) {
+        return client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort();
     }
 
     private static long millisSinceStart() {

@@ -1,0 +1,56 @@
+package dm.daemon;
+
+/**
+ * How many workers to add or retire, from the counts of one tick: Apache prefork's spare-server
+ * rule. Keep at least {@code minSpare} idle workers (starting ones count, so a slow JVM boot does
+ * not trigger a second wave) by starting 1, 2, 4, ... workers on consecutive short ticks, up to
+ * {@code maxSpawnRate}; retire one idle worker per tick beyond {@code maxSpare}; never go below
+ * {@code min} or above {@code max}. Pure logic, no clock: the supervisor calls it once per tick.
+ */
+final class PoolPolicy {
+
+    /** What to do this tick: start {@code spawn} workers, or retire one, or nothing. */
+    record Decision(int spawn, boolean retireOne, boolean wantedMoreThanMax) {
+        static final Decision NOTHING = new Decision(0, false, false);
+    }
+
+    private final int min;
+    private final int max;
+    private final int minSpare;
+    private final int maxSpare;
+    private final int maxSpawnRate;
+    private int spawnRate = 1;
+
+    PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate) {
+        this.min = min;
+        this.max = max;
+        this.minSpare = minSpare;
+        this.maxSpare = maxSpare;
+        this.maxSpawnRate = maxSpawnRate;
+    }
+
+    Decision decide(int live, int idle, int starting) {
+        if (live < min) {
+            return new Decision(min - live, false, false);
+        }
+        if (idle + starting < minSpare) {
+            if (live >= max) {
+                return new Decision(0, false, true);
+            }
+            int spawn = Math.min(spawnRate, max - live);
+            spawnRate = Math.min(spawnRate * 2, maxSpawnRate);
+            return new Decision(spawn, false, false);
+        }
+        if (starting == 0) {
+            spawnRate = 1; // demand met by workers that accept: the next shortage starts small again
+        }
+        if (idle > maxSpare && live > min) {
+            return new Decision(0, true, false);
+        }
+        return Decision.NOTHING;
+    }
+
+    int spawnRate() {
+        return spawnRate;
+    }
+}
