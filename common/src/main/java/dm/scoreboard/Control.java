@@ -69,6 +69,26 @@ public final class Control {
         value.setOrderedPort(port);
     }
 
+    /** The listen backlog the daemon asked for (-1: unknown, the socket was inherited). */
+    public int backlog() {
+        return value.getVolatileBacklog();
+    }
+
+    public void setBacklog(int backlog) {
+        value.setOrderedBacklog(backlog);
+    }
+
+    /** Longest accept queue the supervisor has seen since start. */
+    public long maxListenQueue() {
+        return value.getVolatileMaxQueue();
+    }
+
+    public void recordListenQueue(long length) {
+        if (length > value.getVolatileMaxQueue()) {
+            value.setOrderedMaxQueue(length);
+        }
+    }
+
     /** Connections accepted by every worker since the daemon started. */
     public long accepted() {
         return value.getVolatileCalls();

@@ -101,4 +101,14 @@ public interface SlotValue {
     void setTimeoutKills(long v);
     long getVolatileTimeoutKills();
     long addAtomicTimeoutKills(long delta);
+
+    long getMaxQueue();
+    void setMaxQueue(long v);
+    long getVolatileMaxQueue();
+    void setOrderedMaxQueue(long v);
+
+    int getBacklog();
+    void setBacklog(int v);
+    int getVolatileBacklog();
+    void setOrderedBacklog(int v);
 }

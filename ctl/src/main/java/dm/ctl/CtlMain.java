@@ -14,12 +14,13 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code dm-ctl}: the seed's dm_ctl, which writes a command into the daemon's scoreboard. */
 @Command(name = "dm-ctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        subcommands = {StatusCommand.class, ClientCommand.class},
+        subcommands = {StatusCommand.class, MetricsCommand.class, ClientCommand.class},
         description = {"Controls a running dm daemon through its scoreboard.",
             "  dm-ctl -fdown     kill every worker now, then stop",
             "  dm-ctl -wdown     stop after the connections in progress end",
             "  dm-ctl -restart   replace every worker after its current connection",
-            "  dm-ctl status     show the daemon and its workers",
+            "  dm-ctl status     show the daemon and its workers (--json, --watch)",
+            "  dm-ctl metrics    Prometheus text format",
             "  dm-ctl client HOST PORT   interactive client (seed 001)"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -46,6 +46,7 @@ final class Daemon implements AutoCloseable {
         }
         scoreboard.control().announce(pid, System.currentTimeMillis());
         scoreboard.control().setPort(socket.port());
+        scoreboard.control().setBacklog(socket.backlog());
         supervisor = new Supervisor(config, scoreboard, new WorkerLauncher(config, pid, workerOutput));
         log.info("listening on {}", socket.describe());
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
 import dm.config.ServerConfig;
+import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
@@ -32,6 +33,7 @@ final class Supervisor {
     /** A worker that dies this many times in a row before it ever accepted means the pool cannot boot. */
     private static final int MAX_BOOT_DEATHS_IN_A_ROW = 3;
     private static final long FORCE_DOWN_WAIT_MILLIS = 5_000;
+    private static final long QUEUE_SAMPLE_NANOS = 1_000_000_000L;
 
     private final ServerConfig config;
     private final Scoreboard scoreboard;
@@ -52,6 +54,7 @@ final class Supervisor {
     private int bootDeathsInARow;
     private String bootFailure;
     private boolean atMax;
+    private long lastQueueSampleNanos = System.nanoTime();
 
     Supervisor(ServerConfig config, Scoreboard scoreboard, WorkerLauncher launcher) {
         this.config = config;
@@ -396,6 +399,7 @@ final class Supervisor {
             }
         }
         control.recordBusy(busy);
+        sampleListenQueue();
 
         PoolPolicy.Decision decision = policy.decide(live, idle, starting);
         if (decision.spawn() > 0) {
@@ -465,6 +469,16 @@ final class Supervisor {
                 return;
             }
         }
+    }
+
+    /** Reads the accept queue about once a second for the "max listen queue" of dm-ctl status. */
+    private void sampleListenQueue() {
+        long now = System.nanoTime();
+        if (now - lastQueueSampleNanos < QUEUE_SAMPLE_NANOS) {
+            return;
+        }
+        lastQueueSampleNanos = now;
+        control.recordListenQueue(ListenQueue.length(control.port()));
     }
 
     /** worker.request-timeout-ms and worker.slow-request-ms. */
