@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import dm.ExitCodes;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.Slot;
+import dm.scoreboard.WorkerState;
 
 /**
  * -fdown, -wdown, -restart: writes the command into the control record, then waits until the
@@ -43,33 +45,80 @@ final class SendCommand {
         long supervisorPid = control.supervisorPid();
         ProcessHandle supervisor = ProcessHandle.of(supervisorPid).orElse(null);
         List<Long> pidsBefore = livePids(scoreboard);
+        long killsBefore = control.timeoutKills();
         long started = System.nanoTime();
         long deadline = started + timeoutNanos;
         long sequence = control.submit(requested);
 
-        if (!await(() -> control.acknowledged() >= sequence || !alive(supervisor), deadline)) {
+        if (!await(() -> control.acknowledged() >= sequence || !alive(supervisor), deadline, null)) {
             return timedOut("the daemon (pid " + supervisorPid + ") to take up " + requested.label());
         }
-        switch (requested) {
-            case CHILD_RESTART:
-                if (!await(() -> control.completed() >= sequence || !alive(supervisor), deadline)) {
-                    return timedOut("the restart of every worker");
-                }
-                if (!alive(supervisor)) {
-                    System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
-                    return ExitCodes.FAILURE;
-                }
-                System.out.printf("dm-ctl: restart done in %.1f s: workers %s replaced by %s%n", seconds(started),
-                        pidsBefore, livePids(scoreboard));
-                return ExitCodes.OK;
-            default:
-                if (!await(() -> !alive(supervisor), deadline)) {
-                    return timedOut("the daemon (pid " + supervisorPid + ") to stop");
-                }
-                System.out.printf("dm-ctl: %s done in %.1f s: daemon %d and its %d workers have stopped%n",
-                        requested.label(), seconds(started), supervisorPid, pidsBefore.size());
-                return ExitCodes.OK;
+        if (requested == ParentStatus.CHILD_RESTART) {
+            Progress progress = new Progress(() -> {
+                List<Long> now = livePids(scoreboard);
+                long replaced = pidsBefore.stream().filter(pid -> !now.contains(pid)).count();
+                return String.format("restart: %d of %d workers replaced ...", replaced, pidsBefore.size());
+            });
+            if (!await(() -> control.completed() >= sequence || !alive(supervisor), deadline, progress)) {
+                return timedOut("the restart of every worker");
+            }
+            if (!alive(supervisor)) {
+                System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
+                return ExitCodes.FAILURE;
+            }
+            System.out.printf("dm-ctl: restart done in %.1f s: workers %s replaced by %s%s%n", seconds(started),
+                    pidsBefore, livePids(scoreboard), killedAfterTimeout(control.timeoutKills() - killsBefore));
+            return ExitCodes.OK;
         }
+        Progress progress = requested == ParentStatus.WAIT_DOWN
+                ? new Progress(() -> String.format("wait-down: %d busy workers left ...", busyWorkers(scoreboard)))
+                : null;
+        if (!await(() -> !alive(supervisor), deadline, progress)) {
+            return timedOut("the daemon (pid " + supervisorPid + ") to stop");
+        }
+        System.out.printf("dm-ctl: %s done in %.1f s: daemon %d and its %d workers have stopped%s%n",
+                requested.label(), seconds(started), supervisorPid, pidsBefore.size(),
+                killedAfterTimeout(control.timeoutKills() - killsBefore));
+        return ExitCodes.OK;
+    }
+
+    /** Prints a line about once a second while dm-ctl waits, when it has changed. */
+    private static final class Progress {
+        private static final long PERIOD_NANOS = 1_000_000_000L;
+        private final Supplier<String> line;
+        private long lastNanos = System.nanoTime();
+        private String last = "";
+
+        Progress(Supplier<String> line) {
+            this.line = line;
+        }
+
+        void tick() {
+            long now = System.nanoTime();
+            if (now - lastNanos < PERIOD_NANOS) {
+                return;
+            }
+            lastNanos = now;
+            String current = line.get();
+            if (!current.equals(last)) {
+                System.out.println("dm-ctl: " + current);
+                last = current;
+            }
+        }
+    }
+
+    private static String killedAfterTimeout(long kills) {
+        return kills <= 0 ? "" : "; " + kills + " worker(s) killed after the graceful timeout (shutdown.timeout-ms)";
+    }
+
+    private static long busyWorkers(Scoreboard scoreboard) {
+        long busy = 0;
+        for (int i = 0; i < scoreboard.slotCount(); i++) {
+            if (scoreboard.slot(i).state() == WorkerState.BUSY) {
+                busy++;
+            }
+        }
+        return busy;
     }
 
     private static boolean alive(ProcessHandle process) {
@@ -88,10 +137,13 @@ final class SendCommand {
         return pids;
     }
 
-    private static boolean await(BooleanSupplier condition, long deadlineNanos) {
+    private static boolean await(BooleanSupplier condition, long deadlineNanos, Progress progress) {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadlineNanos > 0) {
                 return false;
+            }
+            if (progress != null) {
+                progress.tick();
             }
             try {
                 Thread.sleep(POLL_MILLIS);

@@ -26,7 +26,20 @@ public final class WorkerMain {
         long supervisorPid = Long.parseLong(args[2]);
         keepOwnCopiesOfStdoutAndStderr();
         ProcessIdentity.set("slot " + slot);
-        System.exit(new Worker(Path.of(args[0]), slot, supervisorPid).run());
+        haltOnTerm();
+        int exitCode = new Worker(Path.of(args[0]), slot, supervisorPid).run();
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(exitCode);
+    }
+
+    /**
+     * A worker leaves by halt, never through shutdown hooks: Chronicle's hook unmaps the
+     * scoreboard, and the watchdog thread reading its slot at that moment would crash the JVM
+     * (seen: SIGSEGV in readVolatileInt). SIGTERM from outside ends the worker the same way.
+     */
+    private static void haltOnTerm() {
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Runtime.getRuntime().halt(128 + 15));
     }
 
     /**
