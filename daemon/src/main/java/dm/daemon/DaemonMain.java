@@ -75,7 +75,7 @@ public final class DaemonMain implements Callable<Integer> {
     }
 
     /** conf/logback.xml beside the configuration file, unless the launcher chose one. */
-    private static void useLogConfigNextTo(Path configFile) {
+    static void useLogConfigNextTo(Path configFile) {
         Path logConfig = configFile.resolveSibling("logback.xml");
         if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logConfig)) {
             System.setProperty("logback.configurationFile", logConfig.toString());
