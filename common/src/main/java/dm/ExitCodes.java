@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int USAGE = 64;
     /** The scoreboard file exists but is not a dm scoreboard. */
     public static final int NOT_A_SCOREBOARD = 65;
+    /** bin/dm-jsvc: the account given to run the daemon (DM_USER, jsvc -user) does not exist. */
+    public static final int NO_SUCH_USER = 67;
     /** No daemon runs for this configuration (no scoreboard, or a stale one). */
     public static final int NO_DAEMON = 69;
     /** The listening socket could not be had: port in use, address not available. */

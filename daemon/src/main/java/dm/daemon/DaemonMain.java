@@ -78,7 +78,7 @@ public final class DaemonMain implements Callable<Integer> {
      * Unless the launcher chose a logging configuration: logback.xml beside the configuration
      * file, else the installation's conf/logback.xml.
      */
-    private static void useLogConfigNextTo(Path configFile) {
+    static void useLogConfigNextTo(Path configFile) {
         if (System.getProperty("logback.configurationFile") != null) {
             return;
         }

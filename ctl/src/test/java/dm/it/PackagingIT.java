@@ -1,0 +1,184 @@
+package dm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What 'mvn package' ships: the tar.gz, the Debian package (contents, conffiles, maintainer scripts,
+ * install and purge on this machine when root), and the systemd units, which must pass
+ * systemd-analyze verify without a single line of output.
+ */
+class PackagingIT {
+    private static Path target;
+    private static Path deb;
+    private static Path tarball;
+    private static Path work;
+    private static boolean installedByUs;
+
+    @BeforeAll
+    static void findArtifacts() throws IOException {
+        target = ServiceSupport.repoRoot().resolve("ctl/target");
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> all = files.toList();
+            deb = all.stream().filter(p -> p.getFileName().toString().matches("dm_.*_all\\.deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no dm_*_all.deb in " + target));
+            tarball = all.stream().filter(p -> p.getFileName().toString().matches("dm-.*-dist\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no dm-*-dist.tar.gz in " + target));
+        }
+        work = Files.createTempDirectory("dm-packaging-it-");
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if (installedByUs && ServiceSupport.run("dpkg", "-s", "dm").exitCode() == 0) {
+            ServiceSupport.run("dpkg", "--purge", "dm");
+        }
+        ServiceSupport.deleteTree(work);
+    }
+
+    private static String output(String... command) throws Exception {
+        ServiceSupport.Result result = ServiceSupport.run(command);
+        assertEquals(0, result.exitCode(), String.join(" ", command) + ": " + result.output());
+        return result.output();
+    }
+
+    @Test
+    void tarballHasTheLayout() throws Exception {
+        String listing = output("tar", "tzf", tarball.toString());
+        String base = tarball.getFileName().toString().replace("-dist.tar.gz", "") + "/";
+        for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "conf/server.properties",
+                "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service", "README-service.md")) {
+            assertTrue(listing.contains(base + entry + "\n"), "tar.gz lacks " + entry);
+        }
+        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/dm-daemon-.*\\.jar")), "lib/daemon");
+        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/commons-daemon-.*\\.jar")), "commons-daemon");
+        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/ctl/dm-ctl-.*\\.jar")), "lib/ctl");
+        assertTrue(output("tar", "tvzf", tarball.toString()).lines()
+                .filter(l -> l.endsWith("/bin/dm-daemon")).allMatch(l -> l.startsWith("-rwxr-xr-x")), "bin/ executable");
+    }
+
+    @Test
+    void debianPackageContentsConffilesAndScripts() throws Exception {
+        String contents = output("dpkg-deb", "-c", deb.toString());
+        for (String path : List.of("./usr/share/dm/bin/dm-daemon", "./usr/share/dm/bin/dm-ctl", "./usr/share/dm/bin/dm-jsvc",
+                "./etc/dm/server.properties", "./etc/dm/logback.xml", "./lib/systemd/system/dm.socket",
+                "./lib/systemd/system/dm.service", "./usr/bin/dm-ctl", "./usr/bin/dm-daemon")) {
+            assertTrue(contents.contains(path), "package lacks " + path);
+        }
+        assertTrue(contents.contains("./usr/share/dm/conf -> /etc/dm"), "conf link");
+        assertTrue(contents.lines().filter(l -> l.endsWith("./usr/bin/dm-ctl")).allMatch(l -> l.startsWith("-rwxr-xr-x")));
+
+        Path control = work.resolve("control");
+        output("dpkg-deb", "-e", deb.toString(), control.toString());
+        assertEquals(List.of("/etc/dm/server.properties", "/etc/dm/logback.xml"),
+                Files.readAllLines(control.resolve("conffiles")).stream().map(String::strip).sorted(
+                        java.util.Comparator.reverseOrder()).toList());
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            assertTrue(Files.isExecutable(control.resolve(script)), script + " executable");
+            assertEquals(0, ServiceSupport.run("sh", "-n", control.resolve(script).toString()).exitCode(), script);
+        }
+        assertTrue(Files.readString(control.resolve("postinst")).contains("adduser --quiet --system --group"));
+        String info = output("dpkg-deb", "-I", deb.toString());
+        assertTrue(info.contains("Package: dm") && info.contains("Architecture: all"), info);
+
+        Path extracted = work.resolve("x");
+        output("dpkg-deb", "-x", deb.toString(), extracted.toString());
+        assertTrue(Files.readString(extracted.resolve("etc/dm/server.properties"))
+                .contains("\nscoreboard.file = /run/dm/scoreboard\n"), "/etc/dm/server.properties: scoreboard in /run/dm");
+    }
+
+    /** Units from the tar.gz with /usr/share/dm pointed at the unpacked tree (verify wants ExecStart to exist). */
+    @Test
+    void systemdUnitsVerifyWithoutAnyWarning() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "needs systemd-analyze");
+        Path unpacked = work.resolve("tar");
+        Files.createDirectories(unpacked);
+        output("tar", "xzf", tarball.toString(), "-C", unpacked.toString(), "--strip-components=1");
+        Path units = work.resolve("units");
+        Files.createDirectories(units);
+        for (String unit : List.of("dm.socket", "dm.service")) {
+            String text = Files.readString(unpacked.resolve("systemd").resolve(unit));
+            Files.writeString(units.resolve(unit), text.replace("/usr/share/dm/", unpacked + "/"));
+        }
+        String service = Files.readString(units.resolve("dm.service"));
+        for (String line : List.of("StandardInput=socket", "StandardOutput=journal", "StandardError=journal", "User=dm",
+                "RuntimeDirectory=dm", "KillMode=mixed", "NoNewPrivileges=yes", "ProtectSystem=strict")) {
+            assertTrue(service.contains("\n" + line + "\n"), "dm.service lacks " + line);
+        }
+        ServiceSupport.Result verify = ServiceSupport.run(List.of("systemd-analyze", "verify",
+                units.resolve("dm.socket").toString(), units.resolve("dm.service").toString()), Map.of(),
+                Duration.ofSeconds(60));
+        assertEquals(0, verify.exitCode(), verify.output());
+        assertEquals("", verify.output().strip(), "systemd-analyze verify must print nothing");
+    }
+
+    /** dpkg -i on this machine, the installed layout at work, dpkg --purge leaves nothing. Root only. */
+    @Test
+    void installsRunsAndPurgesCleanly() throws Exception {
+        assumeTrue(ServiceSupport.isRoot(), "needs root");
+        assumeTrue(ServiceSupport.run("dpkg", "-s", "dm").exitCode() != 0, "a dm package is already installed");
+        assumeTrue(ServiceSupport.run("id", "dm").exitCode() != 0, "a dm account already exists: not ours to delete");
+        assumeTrue(!Files.exists(Path.of("/etc/dm")), "/etc/dm exists");
+
+        ServiceSupport.Result install = ServiceSupport.run(List.of("dpkg", "-i", deb.toString()), Map.of(),
+                Duration.ofSeconds(120));
+        installedByUs = true;
+        assertEquals(0, install.exitCode(), install.output());
+        assertEquals(0, ServiceSupport.run("id", "dm").exitCode(), "postinst created the dm account");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/dm-ctl")));
+        // The default configuration is /etc/dm/server.properties, through /usr/share/dm/conf.
+        ServiceSupport.Result check = ServiceSupport.run("/usr/bin/dm-daemon", "--check");
+        assertEquals(0, check.exitCode(), check.output());
+        assertTrue(check.output().contains("/usr/share/dm/conf/server.properties"), check.output());
+        if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
+            ServiceSupport.Result verify = ServiceSupport.run("systemd-analyze", "verify", "/lib/systemd/system/dm.socket",
+                    "/lib/systemd/system/dm.service");
+            assertEquals(0, verify.exitCode(), verify.output());
+            assertEquals("", verify.output().strip(), "installed units verify silently");
+        }
+        // The installed program runs as dm (as dm.service would), on a private configuration.
+        Path run = work.resolve("run");
+        Files.createDirectories(run);
+        output("chown", "dm:dm", run.toString());
+        int port = ServiceSupport.ephemeralPort();
+        Path config = work.resolve("server.properties");
+        Files.writeString(config, "server.port = " + port + "\nscoreboard.file = run/scoreboard\npool.min = 1\n");
+        output("chmod", "755", work.toString());
+        Process daemon = new ProcessBuilder("setpriv", "--reuid=dm", "--regid=dm", "--clear-groups", "/usr/bin/dm-daemon",
+                "-c", config.toString()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile())
+                .start();
+        try {
+            ServiceSupport.await("the installed daemon to answer", Duration.ofSeconds(30), () -> ServiceSupport.echoes(port));
+            ServiceSupport.Result down = ServiceSupport.run("/usr/bin/dm-ctl", "-c", config.toString(), "-wdown");
+            assertEquals(0, down.exitCode(), down.output());
+            assertTrue(daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+            daemon.destroyForcibly();
+        }
+
+        ServiceSupport.Result purge = ServiceSupport.run(List.of("dpkg", "--purge", "dm"), Map.of(), Duration.ofSeconds(120));
+        assertEquals(0, purge.exitCode(), purge.output());
+        installedByUs = false;
+        for (String path : List.of("/usr/share/dm", "/etc/dm", "/usr/bin/dm-ctl", "/usr/bin/dm-daemon", "/usr/bin/dm-jsvc",
+                "/lib/systemd/system/dm.service", "/lib/systemd/system/dm.socket", "/usr/share/doc/dm")) {
+            assertFalse(Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " left after purge");
+        }
+        assertTrue(ServiceSupport.run("id", "dm").exitCode() != 0, "dm account left after purge");
+        assertTrue(ServiceSupport.run("getent", "group", "dm").exitCode() != 0, "dm group left after purge");
+    }
+}
