@@ -61,7 +61,7 @@ class PackagingIT {
         String listing = output("tar", "tzf", tarball.toString());
         String base = tarball.getFileName().toString().replace("-dist.tar.gz", "") + "/";
         for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "conf/server.properties",
-                "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service", "README-service.md")) {
+                "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service", "README.md")) {
             assertTrue(listing.contains(base + entry + "\n"), "tar.gz lacks " + entry);
         }
         assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/dm-daemon-.*\\.jar")), "lib/daemon");
