@@ -71,7 +71,8 @@ final class SendCommand {
             return ExitCodes.OK;
         }
         Progress progress = requested == ParentStatus.WAIT_DOWN
-                ? new Progress(() -> String.format("wait-down: %d busy workers left ...", busyWorkers(scoreboard)))
+                ? new Progress(() -> String.format("wait-down: %d workers left, %d of them busy ...",
+                        livePids(scoreboard).size(), busyWorkers(scoreboard)))
                 : null;
         if (!await(() -> !alive(supervisor), deadline, progress)) {
             return timedOut("the daemon (pid " + supervisorPid + ") to stop");

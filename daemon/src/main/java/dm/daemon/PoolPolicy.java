@@ -35,7 +35,8 @@ final class PoolPolicy {
         }
         if (idle + starting < minSpare) {
             if (live >= max) {
-                return new Decision(0, false, true);
+                // Worth a warning only when connections really wait: every worker busy.
+                return new Decision(0, false, idle == 0 && starting == 0);
             }
             int spawn = Math.min(spawnRate, max - live);
             spawnRate = Math.min(spawnRate * 2, maxSpawnRate);
