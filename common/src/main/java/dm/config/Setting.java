@@ -43,10 +43,11 @@ public final class Setting<T> {
             }
             return value;
         };
-        return new Setting<>(key, "integer " + min + ".." + max, defaultValue, parser, doc);
+        return new Setting<>(key, min + ".." + (max == Integer.MAX_VALUE ? "" : max), defaultValue, parser, doc);
     }
 
-    public static Setting<String> string(String key, String defaultValue, Function<String, String> check, String doc) {
+    public static Setting<String> string(String key, String type, String defaultValue, Function<String, String> check,
+            String doc) {
         Parser<String> parser = text -> {
             String problem = check.apply(text);
             if (problem != null) {
@@ -54,7 +55,7 @@ public final class Setting<T> {
             }
             return text;
         };
-        return new Setting<>(key, "string", defaultValue, parser, doc);
+        return new Setting<>(key, type, defaultValue, parser, doc);
     }
 
     public String key() {

@@ -11,7 +11,7 @@ public final class Settings {
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
-    public static final Setting<String> SERVER_BIND = Setting.string("server.bind", "127.0.0.1",
+    public static final Setting<String> SERVER_BIND = Setting.string("server.bind", "address", "127.0.0.1",
             text -> text.isBlank() ? "must be an IP address or host name" : null,
             "Address the listening socket binds to: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface.");
 
@@ -28,24 +28,27 @@ public final class Settings {
     public static final Setting<Integer> POOL_MAX = Setting.integer("pool.max", 32, 1, 4096,
             "Upper bound on workers. The supervisor adds workers while every worker is busy, up to this.");
 
-    public static final Setting<String> SCOREBOARD_FILE = Setting.string("scoreboard.file", "/run/dm/scoreboard",
+    public static final Setting<String> SCOREBOARD_FILE = Setting.string("scoreboard.file", "path", "/run/dm/scoreboard",
             text -> text.isBlank() ? "must be a file path" : null,
             "Chronicle Map file shared by the supervisor, the workers and dm-ctl (created fresh, mode 0600)."
                     + " A relative path is resolved against the directory of this configuration file.");
 
-    public static final Setting<String> WORKER_HANDLER = Setting.string("worker.handler", "dm.handler.EchoHandler",
+    public static final Setting<String> WORKER_HANDLER = Setting.string("worker.handler", "class name", "dm.handler.EchoHandler",
             text -> JAVA_CLASS_NAME.matcher(text).matches() ? null : "must be a fully qualified Java class name",
-            "Class implementing dm.handler.ConnectionHandler that serves each accepted connection.");
+            "Class implementing dm.handler.ConnectionHandler that serves each accepted connection. Built in:"
+                    + " dm.handler.EchoHandler (seeds 001, 002), dm.handler.PlusOneHandler (seed 004: 'A' comes back"
+                    + " as 'B'), dm.handler.LineProtocolHandler (a line-based request/response protocol).");
 
-    public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "",
+    public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
             "Extra jars or directories for the workers, separated by ':'. A directory adds every *.jar in it."
                     + " Relative paths are resolved against the directory of this configuration file.");
 
-    public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options",
+    public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
             text -> text.contains("\"") || text.contains("'") ? "quotes are not supported; separate options by spaces" : null,
-            "Options for each worker JVM, separated by spaces.");
+            "Options for each worker JVM, separated by spaces (no quoting). The default starts fast and small;"
+                    + " drop -XX:TieredStopAtLevel=1 for CPU-heavy handlers, raise -Xmx for handlers that hold much data.");
 
     public static final Setting<Integer> SUPERVISOR_TICK_MS = Setting.integer("supervisor.tick-ms", 200, 10, 10_000,
             "How often the supervisor reads dm-ctl commands and worker states, in milliseconds."
