@@ -2,11 +2,14 @@ package dm.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,6 +37,10 @@ public final class ServerConfig {
     /** Reads and validates {@code file}; every problem is reported as one line naming file and key. */
     public static ServerConfig load(Path file) throws ConfigException {
         Path absolute = file.toAbsolutePath().normalize();
+        return fromProperties(absolute, read(absolute));
+    }
+
+    private static Properties read(Path absolute) throws ConfigException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(absolute, StandardCharsets.UTF_8)) {
             properties.load(reader);
@@ -44,7 +51,19 @@ public final class ServerConfig {
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
         }
-        return fromProperties(absolute, properties);
+        return properties;
+    }
+
+    /**
+     * dm-ctl: where the daemon of {@code file} keeps its scoreboard, reading that key alone, so that
+     * an operator can still stop or inspect a daemon while the rest of the file is being edited.
+     */
+    public static Path locateScoreboard(Path file) throws ConfigException {
+        Path absolute = file.toAbsolutePath().normalize();
+        Properties properties = read(absolute);
+        String value = properties.getProperty(Settings.SCOREBOARD_FILE.key(), Settings.SCOREBOARD_FILE.defaultValue()).strip();
+        Path base = absolute.getParent() == null ? Path.of(".") : absolute.getParent();
+        return base.resolve(value).toAbsolutePath().normalize();
     }
 
     static ServerConfig fromProperties(Path file, Properties properties) throws ConfigException {
@@ -78,6 +97,49 @@ public final class ServerConfig {
             throw new ConfigException(config.file + ": " + lower.key() + " = " + config.get(lower) + " is greater than "
                     + upper.key() + " = " + config.get(upper));
         }
+    }
+
+    /**
+     * Writes the effective configuration for the workers, with paths made absolute, atomically
+     * and with mode 0600. Workers read this snapshot, never the operator's file: an edit in
+     * progress cannot break a worker that the supervisor starts, and workers always run with what
+     * the supervisor validated.
+     */
+    public void writeSnapshot(Path target) throws IOException {
+        Properties properties = new Properties();
+        for (Setting<?> setting : Settings.ALL) {
+            properties.setProperty(setting.key(), String.valueOf(values.get(setting)));
+        }
+        properties.setProperty(Settings.SCOREBOARD_FILE.key(), scoreboardFile().toString());
+        List<String> classpath = new ArrayList<>();
+        for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
+            if (!part.isBlank()) {
+                classpath.add(resolve(part.strip()).toString());
+            }
+        }
+        properties.setProperty(Settings.WORKER_CLASSPATH.key(), String.join(":", classpath));
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            properties.store(writer, "dm: the configuration the workers run with, written by the supervisor from " + file);
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A copy of this configuration in which {@code settings} keep the values they have in {@code other}. */
+    public ServerConfig keeping(ServerConfig other, List<Setting<?>> settings) {
+        Map<Setting<?>, Object> merged = new HashMap<>(values);
+        for (Setting<?> setting : settings) {
+            merged.put(setting, other.values.get(setting));
+        }
+        return new ServerConfig(file, merged);
+    }
+
+    /** Where the supervisor keeps the snapshot of {@link #writeSnapshot}: beside the scoreboard. */
+    public Path snapshotFile() {
+        Path scoreboard = scoreboardFile();
+        return scoreboard.resolveSibling(scoreboard.getFileName() + ".conf");
     }
 
     @SuppressWarnings("unchecked")

@@ -145,8 +145,15 @@ public final class Control {
         return value.getVolatileAck();
     }
 
-    public void complete(long sequence) {
+    /** Supervisor: the command {@code sequence} is carried out ({@code succeeded}) or refused. */
+    public void complete(long sequence, boolean succeeded) {
+        value.setOrderedResult(succeeded ? 0 : 1);
         value.setOrderedDone(sequence);
+    }
+
+    /** Whether the last completed command succeeded (a refused restart: the configuration is invalid). */
+    public boolean lastSucceeded() {
+        return value.getVolatileResult() == 0;
     }
 
     public long completed() {

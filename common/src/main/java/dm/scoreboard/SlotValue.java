@@ -107,6 +107,11 @@ public interface SlotValue {
     long getVolatileMaxQueue();
     void setOrderedMaxQueue(long v);
 
+    int getResult();
+    void setResult(int v);
+    int getVolatileResult();
+    void setOrderedResult(int v);
+
     int getBacklog();
     void setBacklog(int v);
     int getVolatileBacklog();

@@ -17,13 +17,12 @@ final class DaemonConnection {
     }
 
     static Scoreboard open(Path configFile) throws CtlException {
-        ServerConfig config;
+        Path file;
         try {
-            config = ServerConfig.load(configFile);
+            file = ServerConfig.locateScoreboard(configFile);
         } catch (ConfigException e) {
             throw new CtlException(ExitCodes.CONFIG, e.getMessage());
         }
-        Path file = config.scoreboardFile();
         try {
             Scoreboard.verify(file);
             OptionalLong owner = OwnerLock.liveOwner(file);

@@ -66,13 +66,21 @@ final class SendCommand {
                 System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
                 return ExitCodes.FAILURE;
             }
+            if (!control.lastSucceeded()) {
+                System.err.println("dm-ctl: restart refused: the configuration is invalid (the daemon log says why);"
+                        + " the workers keep running as they are");
+                return ExitCodes.CONFIG;
+            }
             System.out.printf("dm-ctl: restart done in %.1f s: workers %s replaced by %s%s%n", seconds(started),
                     pidsBefore, livePids(scoreboard), killedAfterTimeout(control.timeoutKills() - killsBefore));
             return ExitCodes.OK;
         }
         Progress progress = requested == ParentStatus.WAIT_DOWN
-                ? new Progress(() -> String.format("wait-down: %d workers left, %d of them busy ...",
-                        livePids(scoreboard).size(), busyWorkers(scoreboard)))
+                ? new Progress(() -> {
+                    int left = livePids(scoreboard).size();
+                    return left == 0 ? null
+                            : String.format("wait-down: %d workers left, %d of them busy ...", left, busyWorkers(scoreboard));
+                })
                 : null;
         if (!await(() -> !alive(supervisor), deadline, progress)) {
             return timedOut("the daemon (pid " + supervisorPid + ") to stop");
@@ -101,7 +109,7 @@ final class SendCommand {
             }
             lastNanos = now;
             String current = line.get();
-            if (!current.equals(last)) {
+            if (current != null && !current.equals(last)) {
                 System.out.println("dm-ctl: " + current);
                 last = current;
             }

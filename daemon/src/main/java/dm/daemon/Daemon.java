@@ -37,6 +37,10 @@ final class Daemon implements AutoCloseable {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
+            config.writeSnapshot(config.snapshotFile());
+        } catch (java.io.IOException e) {
+            close();
+            throw new StartupException(ExitCodes.FAILURE, "cannot write " + config.snapshotFile() + ": " + e.getMessage());
         } catch (ScoreboardException e) {
             close();
             throw new StartupException(e.reason().exitCode(), e.getMessage());
@@ -78,10 +82,15 @@ final class Daemon implements AutoCloseable {
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);
             if (supervisor != null) {
-                scoreboard.control().complete(supervisor.activeCommand());
+                scoreboard.control().complete(supervisor.activeCommand(), true);
             }
             scoreboard.delete();
             scoreboard = null;
+            try {
+                java.nio.file.Files.deleteIfExists(config.snapshotFile());
+            } catch (java.io.IOException ignored) {
+                // the next supervisor overwrites it
+            }
         }
         if (socket != null) {
             socket.close();

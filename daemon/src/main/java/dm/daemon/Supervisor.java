@@ -13,7 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
+import dm.config.ConfigException;
 import dm.config.ServerConfig;
+import dm.config.Setting;
+import dm.config.Settings;
 import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
@@ -35,11 +38,15 @@ final class Supervisor {
     private static final long FORCE_DOWN_WAIT_MILLIS = 5_000;
     private static final long QUEUE_SAMPLE_NANOS = 1_000_000_000L;
 
-    private final ServerConfig config;
+    /** Settings a running daemon cannot change: the socket, the scoreboard and its size. */
+    private static final List<Setting<?>> FIXED_WHILE_RUNNING = List.of(Settings.SERVER_BIND, Settings.SERVER_PORT,
+            Settings.SERVER_BACKLOG, Settings.SCOREBOARD_FILE, Settings.POOL_MAX);
+
+    private ServerConfig config;
     private final Scoreboard scoreboard;
     private final Control control;
     private final WorkerLauncher launcher;
-    private final PoolPolicy policy;
+    private PoolPolicy policy;
     private final WorkerProcess[] workers;
     private final RestartBackoff[] backoffs;
     /** System.nanoTime at which a slot in back-off gets its next worker; 0: none pending. */
@@ -61,15 +68,55 @@ final class Supervisor {
         this.scoreboard = scoreboard;
         this.control = scoreboard.control();
         this.launcher = launcher;
-        this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
-                config.maxSpawnRate());
         this.workers = new WorkerProcess[scoreboard.slotCount()];
         this.backoffs = new RestartBackoff[workers.length];
         this.respawnAt = new long[workers.length];
+        applyPoolSettings();
+        this.handledCommand = control.latestCommand().sequence();
+    }
+
+    private void applyPoolSettings() {
+        policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
+                config.maxSpawnRate());
         for (int i = 0; i < workers.length; i++) {
             backoffs[i] = new RestartBackoff(config.minUptimeMillis(), config.maxBackoffMillis());
         }
-        this.handledCommand = control.latestCommand().sequence();
+    }
+
+    /**
+     * A restart reads the configuration file again, like a reload of Apache or PHP-FPM. If it is
+     * invalid the restart is refused and the workers keep running as they are: a typo must not
+     * take the service down. The socket and the scoreboard stay as they are until a full restart.
+     */
+    private boolean reloadConfiguration() {
+        ServerConfig fresh;
+        try {
+            fresh = ServerConfig.load(config.file());
+            Preflight.check(fresh);
+        } catch (ConfigException e) {
+            log.error("restart refused, the workers keep running as they are: {}", e.getMessage());
+            return false;
+        }
+        List<String> ignored = new ArrayList<>();
+        for (Setting<?> setting : FIXED_WHILE_RUNNING) {
+            if (!fresh.get(setting).equals(config.get(setting))) {
+                ignored.add(setting.key());
+            }
+        }
+        if (!ignored.isEmpty()) {
+            log.warn("restart: {} changed; that needs a restart of the whole daemon (kept as it is)", ignored);
+        }
+        fresh = fresh.keeping(config, FIXED_WHILE_RUNNING);
+        try {
+            fresh.writeSnapshot(fresh.snapshotFile());
+        } catch (IOException e) {
+            log.error("restart refused: cannot write {}: {}", fresh.snapshotFile(), e.getMessage());
+            return false;
+        }
+        config = fresh;
+        launcher.reconfigure(fresh);
+        applyPoolSettings();
+        return true;
     }
 
     /** Queues an event for the main loop; safe from any thread. */
@@ -286,6 +333,10 @@ final class Supervisor {
                 }
                 break;
             case CHILD_RESTART:
+                if (!reloadConfiguration()) {
+                    control.complete(commandSequence, false);
+                    return;
+                }
                 generation++;
                 enterStatus(ParentStatus.CHILD_RESTART, commandSequence);
                 log.info("restart: replacing {} workers, about half at a time", liveWorkers());
@@ -325,7 +376,7 @@ final class Supervisor {
         if (old == 0 && booting == 0) {
             status = ParentStatus.NORMAL;
             control.setStatus(ParentStatus.NORMAL);
-            control.complete(activeCommand);
+            control.complete(activeCommand, true);
             log.info("restart: every worker replaced");
             return;
         }

@@ -19,15 +19,20 @@ import dm.worker.WorkerMain;
  * {@code java.home} of this JVM: under jsvc the process's own command is jsvc, not java.
  */
 final class WorkerLauncher {
-    private final ServerConfig config;
     private final long supervisorPid;
     private final PrintStream output;
-    private final List<String> commandPrefix;
+    private ServerConfig config;
+    private List<String> commandPrefix;
 
     WorkerLauncher(ServerConfig config, long supervisorPid, PrintStream output) {
-        this.config = config;
         this.supervisorPid = supervisorPid;
         this.output = output;
+        reconfigure(config);
+    }
+
+    /** Workers started from now on use {@code config} (worker.jvm-options, worker.classpath, ...). */
+    void reconfigure(ServerConfig config) {
+        this.config = config;
         this.commandPrefix = buildCommandPrefix(config);
     }
 
@@ -51,7 +56,7 @@ final class WorkerLauncher {
 
     WorkerProcess spawn(int slot, long generation) throws IOException {
         List<String> command = new ArrayList<>(commandPrefix);
-        command.add(config.file().toString());
+        command.add(config.snapshotFile().toString());
         command.add(Integer.toString(slot));
         command.add(Long.toString(supervisorPid));
         Process process = new ProcessBuilder(command)

@@ -9,8 +9,9 @@ import dm.ExitCodes;
 import dm.logging.ProcessIdentity;
 
 /**
- * Entry point of a worker JVM: {@code WorkerMain CONFIG SLOT SUPERVISOR_PID}. Started only by the
- * supervisor, with the listening socket on fd 0 and a pipe to the supervisor on fds 1 and 2.
+ * Entry point of a worker JVM: {@code WorkerMain CONFIG_SNAPSHOT SLOT SUPERVISOR_PID}. Started only
+ * by the supervisor, with the listening socket on fd 0, a pipe to the supervisor on fds 1 and 2, and
+ * the configuration the supervisor validated (see ServerConfig.writeSnapshot).
  */
 public final class WorkerMain {
 
@@ -19,7 +20,7 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         if (args.length != 3) {
-            System.err.println("usage: WorkerMain CONFIG SLOT SUPERVISOR_PID (started by dm-daemon, not by hand)");
+            System.err.println("usage: WorkerMain CONFIG_SNAPSHOT SLOT SUPERVISOR_PID (started by dm-daemon, not by hand)");
             System.exit(ExitCodes.WORKER_BOOT_FAILED);
         }
         int slot = Integer.parseInt(args[1]);
