@@ -76,11 +76,22 @@ public final class DaemonMain implements Callable<Integer> {
         }
     }
 
-    /** conf/logback.xml beside the configuration file, unless the launcher chose one. */
+    /**
+     * logback.xml beside the configuration file, else the installation's conf/logback.xml (so that a
+     * configuration kept elsewhere still gets dm's log format, not logback's DEBUG default), unless
+     * the launcher chose one.
+     */
     private static void useLogConfigNextTo(Path configFile) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
         Path logConfig = configFile.resolveSibling("logback.xml");
-        if (System.getProperty("logback.configurationFile") == null && Files.isReadable(logConfig)) {
-            System.setProperty("logback.configurationFile", logConfig.toString());
+        String home = System.getProperty("dm.home");
+        if (!Files.isReadable(logConfig) && home != null) {
+            logConfig = Path.of(home, "conf", "logback.xml");
+        }
+        if (Files.isReadable(logConfig)) {
+            System.setProperty("logback.configurationFile", logConfig.toAbsolutePath().toString());
         }
     }
 }
