@@ -49,6 +49,16 @@ final class Watchdog extends Thread {
         }
     }
 
+    /** Stops the watchdog and waits until it no longer touches the scoreboard. */
+    void finish() {
+        interrupt();
+        try {
+            join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Our parent is the supervisor until it dies; then the kernel re-parents us. */
     private boolean supervisorAlive() {
         return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == supervisorPid;

@@ -61,7 +61,8 @@ final class Worker implements WorkerContext {
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
-        new Watchdog(slot, listener, supervisorPid).start();
+        Watchdog watchdog = new Watchdog(slot, listener, supervisorPid);
+        watchdog.start();
         slot.setState(WorkerState.IDLE);
         while (slot.request() == ShutdownRequest.NORMAL) {
             SocketChannel connection;
@@ -81,6 +82,9 @@ final class Worker implements WorkerContext {
         slot.setState(WorkerState.EXITING);
         log.info("leaving: {} requested", slot.request().name().toLowerCase());
         handler.stop();
+        // Chronicle Map unmaps the scoreboard in a shutdown hook: a watchdog still reading its slot
+        // then would crash the JVM (SIGSEGV, exit 134, an hs_err file). Stop it before System.exit.
+        watchdog.finish();
         return ExitCodes.WORKER_LEFT;
     }
 
