@@ -89,7 +89,9 @@ final class DaemonUnderTest implements AutoCloseable {
         Path log = dir.resolve(base + ".log");
         Process process;
         try {
+            // The test directory as working directory: a JVM crash leaves its hs_err file there.
             process = Repo.processBuilder(List.of(Repo.daemonLauncher(), "-c", config.toString()))
+                    .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

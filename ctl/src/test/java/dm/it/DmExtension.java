@@ -29,6 +29,11 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
             daemon.close();
         }
         assertNoLeftovers(context.getDisplayName());
+        if (context.getExecutionException().isEmpty()) {
+            for (DaemonUnderTest daemon : DaemonUnderTest.startedInThisTest()) {
+                assertNoJvmCrash(daemon);
+            }
+        }
     }
 
     @Override
@@ -36,12 +41,44 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
         assertNoLeftovers(context.getDisplayName() + " (after all)");
     }
 
+    /** No JVM of the daemon crashed (a crash can hide behind a passing test: the supervisor replaces the worker). */
+    private static void assertNoJvmCrash(DaemonUnderTest daemon) {
+        List<String> crashes;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(daemon.dir())) {
+            crashes = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")).collect(
+                    java.util.stream.Collectors.toList());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        List<String> lines = daemon.logLines().stream()
+                .filter(l -> l.contains("A fatal error has been detected") || l.matches(".*killed by signal SIG(ABRT|SEGV|BUS).*"))
+                .collect(java.util.stream.Collectors.toList());
+        if (!crashes.isEmpty() || !lines.isEmpty()) {
+            printLog(daemon, "a dm JVM crashed");
+            throw new AssertionError("a dm JVM crashed: " + crashes + " " + lines);
+        }
+    }
+
     private static void printLogs(ExtensionContext context) {
         for (DaemonUnderTest daemon : DaemonUnderTest.startedInThisTest()) {
-            System.out.println("===== " + context.getDisplayName() + " failed; daemon log " + daemon.logFile() + ":");
-            daemon.logLines().forEach(line -> System.out.println("  | " + line));
-            System.out.println("===== end of daemon log");
+            printLog(daemon, context.getDisplayName() + " failed");
         }
+    }
+
+    /** The start and the end of a daemon's log (a load test logs tens of thousands of lines). */
+    private static void printLog(DaemonUnderTest daemon, String why) {
+        List<String> lines = daemon.logLines();
+        System.out.println("===== " + why + "; daemon log " + daemon.logFile() + " (" + lines.size() + " lines):");
+        int head = 60;
+        int tail = 400;
+        for (int i = 0; i < lines.size(); i++) {
+            if (i == head && lines.size() > head + tail) {
+                System.out.println("  | ... " + (lines.size() - head - tail) + " lines left out ...");
+                i = lines.size() - tail;
+            }
+            System.out.println("  | " + lines.get(i));
+        }
+        System.out.println("===== end of daemon log");
     }
 
     static void assertNoLeftovers(String where) {
