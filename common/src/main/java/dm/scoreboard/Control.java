@@ -15,9 +15,17 @@ public final class Control {
     }
 
     private final SlotValue value;
+    /** Keeps the mapped memory {@link #value} points into from being unmapped (see {@link Slot}). */
+    @SuppressWarnings("unused")
+    private final Scoreboard owner;
 
     Control(SlotValue value) {
+        this(value, null);
+    }
+
+    Control(SlotValue value, Scoreboard owner) {
         this.value = value;
+        this.owner = owner;
     }
 
     public long supervisorPid() {
