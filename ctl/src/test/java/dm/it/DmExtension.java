@@ -55,6 +55,19 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
                 .collect(java.util.stream.Collectors.toList());
         if (!crashes.isEmpty() || !lines.isEmpty()) {
             printLog(daemon, "a dm JVM crashed");
+            for (String crash : crashes) {
+                // Keep the crash report (the test directory is deleted) and show its summary.
+                try {
+                    java.nio.file.Path kept = java.nio.file.Path.of("target", "jvm-crashes", crash);
+                    java.nio.file.Files.createDirectories(kept.getParent());
+                    java.nio.file.Files.copy(daemon.dir().resolve(crash), kept,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    System.out.println("===== " + crash + " (kept as " + kept.toAbsolutePath() + "):");
+                    java.nio.file.Files.readAllLines(kept).stream().limit(45).forEach(l -> System.out.println("  # " + l));
+                } catch (java.io.IOException e) {
+                    System.out.println("cannot keep " + crash + ": " + e);
+                }
+            }
             throw new AssertionError("a dm JVM crashed: " + crashes + " " + lines);
         }
     }
