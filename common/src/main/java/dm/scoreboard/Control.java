@@ -15,9 +15,13 @@ public final class Control {
     }
 
     private final SlotValue value;
+    /** Keeps the mapped memory {@link #value} points into from being unmapped (see {@link Slot}). */
+    @SuppressWarnings("unused")
+    private final Scoreboard owner;
 
-    Control(SlotValue value) {
+    Control(SlotValue value, Scoreboard owner) {
         this.value = value;
+        this.owner = owner;
     }
 
     public long supervisorPid() {

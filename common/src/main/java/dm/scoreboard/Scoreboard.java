@@ -35,10 +35,10 @@ public final class Scoreboard implements AutoCloseable {
     private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, int slotCount) {
         this.file = file;
         this.map = map;
-        this.control = new Control(bind(CONTROL_KEY));
+        this.control = new Control(bind(CONTROL_KEY), this);
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            slots[i] = new Slot(i, bind(i));
+            slots[i] = new Slot(i, bind(i), this);
         }
     }
 

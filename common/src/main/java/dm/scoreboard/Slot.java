@@ -9,10 +9,18 @@ import java.net.InetSocketAddress;
 public final class Slot {
     private final int index;
     private final SlotValue value;
+    /**
+     * The scoreboard whose mapped memory {@link #value} points into. Holding it keeps the map
+     * reachable: once a Chronicle Map is garbage collected its memory is unmapped, and the next
+     * access through the native reference crashes the JVM (SIGSEGV).
+     */
+    @SuppressWarnings("unused")
+    private final Scoreboard owner;
 
-    Slot(int index, SlotValue value) {
+    Slot(int index, SlotValue value, Scoreboard owner) {
         this.index = index;
         this.value = value;
+        this.owner = owner;
     }
 
     public int index() {

@@ -66,7 +66,9 @@ public final class CtlMain implements Callable<Integer> {
 
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new CtlMain());
-        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        // Picocli asks this mapper for bad command lines too; those must stay USAGE (64), not FAILURE.
+        commandLine.setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         commandLine.getSubcommands().values()
                 .forEach(sub -> sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));

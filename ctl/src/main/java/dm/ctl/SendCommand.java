@@ -43,14 +43,13 @@ final class SendCommand {
     private int send(Scoreboard scoreboard) {
         Control control = scoreboard.control();
         long supervisorPid = control.supervisorPid();
-        ProcessHandle supervisor = ProcessHandle.of(supervisorPid).orElse(null);
         List<Long> pidsBefore = livePids(scoreboard);
         long killsBefore = control.timeoutKills();
         long started = System.nanoTime();
         long deadline = started + timeoutNanos;
         long sequence = control.submit(requested);
 
-        if (!await(() -> control.acknowledged() >= sequence || !alive(supervisor), deadline, null)) {
+        if (!await(() -> control.acknowledged() >= sequence || !alive(supervisorPid), deadline, null)) {
             return timedOut("the daemon (pid " + supervisorPid + ") to take up " + requested.label());
         }
         if (requested == ParentStatus.CHILD_RESTART) {
@@ -59,10 +58,10 @@ final class SendCommand {
                 long replaced = pidsBefore.stream().filter(pid -> !now.contains(pid)).count();
                 return String.format("restart: %d of %d workers replaced ...", replaced, pidsBefore.size());
             });
-            if (!await(() -> control.completed() >= sequence || !alive(supervisor), deadline, progress)) {
+            if (!await(() -> control.completed() >= sequence || !alive(supervisorPid), deadline, progress)) {
                 return timedOut("the restart of every worker");
             }
-            if (!alive(supervisor)) {
+            if (!alive(supervisorPid)) {
                 System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
                 return ExitCodes.FAILURE;
             }
@@ -82,7 +81,7 @@ final class SendCommand {
                             : String.format("wait-down: %d workers left, %d of them busy ...", left, busyWorkers(scoreboard));
                 })
                 : null;
-        if (!await(() -> !alive(supervisor), deadline, progress)) {
+        if (!await(() -> !alive(supervisorPid), deadline, progress)) {
             return timedOut("the daemon (pid " + supervisorPid + ") to stop");
         }
         System.out.printf("dm-ctl: %s done in %.1f s: daemon %d and its %d workers have stopped%s%n",
@@ -130,8 +129,8 @@ final class SendCommand {
         return busy;
     }
 
-    private static boolean alive(ProcessHandle process) {
-        return process != null && process.isAlive();
+    private static boolean alive(long pid) {
+        return DaemonProcess.running(pid);
     }
 
     private static List<Long> livePids(Scoreboard scoreboard) {

@@ -32,8 +32,8 @@ final class StatusCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             long periodMillis = Math.max(100, (long) (watchSeconds * 1000));
-            ProcessHandle supervisor = ProcessHandle.of(scoreboard.control().supervisorPid()).orElse(null);
-            while (supervisor != null && supervisor.isAlive()) {
+            long supervisorPid = scoreboard.control().supervisorPid();
+            while (DaemonProcess.running(supervisorPid)) {
                 System.out.print(CLEAR_SCREEN + render(PoolSnapshot.take(scoreboard)));
                 System.out.flush();
                 Thread.sleep(periodMillis);

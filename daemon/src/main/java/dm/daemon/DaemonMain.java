@@ -38,7 +38,9 @@ public final class DaemonMain implements Callable<Integer> {
     public static void main(String[] args) {
         ProcessIdentity.set("supervisor");
         CommandLine commandLine = new CommandLine(new DaemonMain());
-        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        // Picocli asks this mapper for bad command lines too; those must stay USAGE (64), not FAILURE.
+        commandLine.setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         System.exit(commandLine.execute(args));
     }
