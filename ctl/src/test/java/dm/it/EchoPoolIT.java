@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,8 +71,8 @@ class EchoPoolIT {
         Await.until(Duration.ofSeconds(40), () -> servedFirst.get() == POOL_MAX || !failures.isEmpty(),
                 POOL_MAX + " clients served at once");
         assertTrue(failures.isEmpty(), () -> "failures: " + failures);
-        assertTrue(daemon.logContains("(2 of 2 busy): starting 1"), "growth from 2 logged");
-        assertTrue(daemon.logContains("(3 of 3 busy): starting 1"), "growth from 3 logged");
+        assertTrue(daemon.logContains(Pattern.quote("(2 of 2 busy): starting 1")), "growth from 2 logged");
+        assertTrue(daemon.logContains(Pattern.quote("(3 of 3 busy): starting 1")), "growth from 3 logged");
 
         // Saturated: 4 busy workers, 2 clients waiting in the accept queue, and no fifth worker.
         Status status = daemon.status();
@@ -97,7 +98,7 @@ class EchoPoolIT {
             most = Math.max(most, live);
         }
         assertEquals(POOL_MAX, most, "most workers alive at once, by the log");
-        assertFalse(daemon.logContains("(" + POOL_MAX + " of " + POOL_MAX + " busy): starting"),
+        assertFalse(daemon.logContains(Pattern.quote("(" + POOL_MAX + " of " + POOL_MAX + " busy): starting")),
                 "no attempt to grow beyond pool.max");
         assertTrue(daemon.logContains("pool.max " + POOL_MAX + " reached: all workers busy"), "saturation logged");
         Status after = daemon.status();
