@@ -86,16 +86,19 @@ public final class ServerConfig {
             }
         }
         ServerConfig config = new ServerConfig(file, values);
-        requireAtMost(config, Settings.POOL_MIN, Settings.POOL_MAX);
-        requireAtMost(config, Settings.POOL_MIN_SPARE, Settings.POOL_MAX_SPARE);
+        config.checkRelations();
         return config;
     }
 
-    private static void requireAtMost(ServerConfig config, Setting<Integer> lower, Setting<Integer> upper)
-            throws ConfigException {
-        if (config.get(lower) > config.get(upper)) {
-            throw new ConfigException(config.file + ": " + lower.key() + " = " + config.get(lower) + " is greater than "
-                    + upper.key() + " = " + config.get(upper));
+    private void checkRelations() throws ConfigException {
+        requireAtMost(Settings.POOL_MIN, Settings.POOL_MAX);
+        requireAtMost(Settings.POOL_MIN_SPARE, Settings.POOL_MAX_SPARE);
+    }
+
+    private void requireAtMost(Setting<Integer> lower, Setting<Integer> upper) throws ConfigException {
+        if (get(lower) > get(upper)) {
+            throw new ConfigException(file + ": " + lower.key() + " = " + get(lower) + " is greater than "
+                    + upper.key() + " = " + get(upper));
         }
     }
 
@@ -127,13 +130,18 @@ public final class ServerConfig {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** A copy of this configuration in which {@code settings} keep the values they have in {@code other}. */
-    public ServerConfig keeping(ServerConfig other, List<Setting<?>> settings) {
+    /**
+     * A copy of this configuration in which {@code settings} keep the values they have in
+     * {@code other}, validated again as a whole (pool.min must still fit the pool.max kept).
+     */
+    public ServerConfig keeping(ServerConfig other, List<Setting<?>> settings) throws ConfigException {
         Map<Setting<?>, Object> merged = new HashMap<>(values);
         for (Setting<?> setting : settings) {
             merged.put(setting, other.values.get(setting));
         }
-        return new ServerConfig(file, merged);
+        ServerConfig config = new ServerConfig(file, merged);
+        config.checkRelations();
+        return config;
     }
 
     /** Where the supervisor keeps the snapshot of {@link #writeSnapshot}: beside the scoreboard. */
@@ -215,6 +223,10 @@ public final class ServerConfig {
 
     public int maxSpawnRate() {
         return get(Settings.POOL_MAX_SPAWN_RATE);
+    }
+
+    public boolean classArchive() {
+        return get(Settings.WORKER_CLASS_ARCHIVE);
     }
 
     public int maxRequests() {

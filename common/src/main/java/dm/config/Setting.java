@@ -46,6 +46,24 @@ public final class Setting<T> {
         return new Setting<>(key, min + ".." + (max == Integer.MAX_VALUE ? "" : max), defaultValue, parser, doc);
     }
 
+    public static Setting<Boolean> bool(String key, boolean defaultValue, String doc) {
+        Parser<Boolean> parser = text -> {
+            switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "true":
+                case "yes":
+                case "on":
+                    return Boolean.TRUE;
+                case "false":
+                case "no":
+                case "off":
+                    return Boolean.FALSE;
+                default:
+                    throw new IllegalArgumentException("must be true or false");
+            }
+        };
+        return new Setting<>(key, "true/false", defaultValue, parser, doc);
+    }
+
     public static Setting<String> string(String key, String type, String defaultValue, Function<String, String> check,
             String doc) {
         Parser<String> parser = text -> {

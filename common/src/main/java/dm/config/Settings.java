@@ -69,6 +69,10 @@ public final class Settings {
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
                     + " The seed: 1.");
 
+    public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
+            "Start workers from a class data sharing archive (AppCDS) that the first worker writes beside the"
+                    + " scoreboard: about 40% less CPU and time per worker start. false: plain JVM starts.");
+
     public static final Setting<Integer> WORKER_MAX_REQUESTS = Setting.integer("worker.max-requests", 0, 0, Integer.MAX_VALUE,
             "A worker leaves after this many connections and a fresh one takes its place (its replacement starts"
                     + " first). 0: never (the seed). 1: a fresh process per connection, as in seeds 001 and 004.");
@@ -101,7 +105,7 @@ public final class Settings {
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, POOL_MIN, POOL_MAX,
             POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER, WORKER_CLASSPATH,
-            WORKER_JVM_OPTIONS, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER, WORKER_REQUEST_TIMEOUT_MS,
+            WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER, WORKER_REQUEST_TIMEOUT_MS,
             WORKER_READ_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
 

@@ -90,23 +90,23 @@ final class Supervisor {
      */
     private boolean reloadConfiguration() {
         ServerConfig fresh;
+        List<String> ignored = new ArrayList<>();
         try {
-            fresh = ServerConfig.load(config.file());
-            Preflight.check(fresh);
+            ServerConfig read = ServerConfig.load(config.file());
+            Preflight.check(read);
+            for (Setting<?> setting : FIXED_WHILE_RUNNING) {
+                if (!read.get(setting).equals(config.get(setting))) {
+                    ignored.add(setting.key());
+                }
+            }
+            fresh = read.keeping(config, FIXED_WHILE_RUNNING);
         } catch (ConfigException e) {
             log.error("restart refused, the workers keep running as they are: {}", e.getMessage());
             return false;
         }
-        List<String> ignored = new ArrayList<>();
-        for (Setting<?> setting : FIXED_WHILE_RUNNING) {
-            if (!fresh.get(setting).equals(config.get(setting))) {
-                ignored.add(setting.key());
-            }
-        }
         if (!ignored.isEmpty()) {
             log.warn("restart: {} changed; that needs a restart of the whole daemon (kept as it is)", ignored);
         }
-        fresh = fresh.keeping(config, FIXED_WHILE_RUNNING);
         try {
             fresh.writeSnapshot(fresh.snapshotFile());
         } catch (IOException e) {
@@ -235,6 +235,9 @@ final class Supervisor {
         log.info("worker {} (slot {}) {}", worker.pid, worker.slot, ExitStatus.describe(exitValue, worker.killReason));
         workers[worker.slot] = null;
         slot.clear();
+        if (worker.trainer) {
+            launcher.trainerExited(exitValue == ExitCodes.WORKER_LEFT && worker.killReason == null);
+        }
         if (status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN) {
             return;
         }
@@ -420,6 +423,7 @@ final class Supervisor {
             }
         }
         replaceRetiringWorkers();
+        restartTrainedWorker();
 
         int live = 0;
         int idle = 0;
@@ -439,7 +443,9 @@ final class Supervisor {
             if (state == WorkerState.BUSY) {
                 busy++;
             } else if (worker.exitRequested) {
-                continue;
+                if (scoreboard.slot(i).request() == ShutdownRequest.RESTART) {
+                    starting++; // its replacement is on the way, in the same slot
+                }
             } else if (state == WorkerState.STARTING) {
                 starting++;
             } else if (state == WorkerState.IDLE) {
@@ -453,7 +459,7 @@ final class Supervisor {
         sampleListenQueue();
 
         PoolPolicy.Decision decision = policy.decide(live, idle, starting);
-        if (decision.spawn() > 0) {
+        if (decision.spawn() > 0 && freeSlot() >= 0) {
             log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", idle, starting,
                     config.minSpare(), busy, live, decision.spawn());
             for (int i = 0, started = 0; i < workers.length && started < decision.spawn(); i++) {
@@ -506,6 +512,19 @@ final class Supervisor {
             log.info("worker {} (slot {}) reached worker.max-requests: its replacement starts in slot {}", worker.pid,
                     worker.slot, free);
             spawnWorker(free);
+        }
+    }
+
+    /** The class-archive trainer accepts: its classes are loaded, so it may go and write the archive. */
+    private void restartTrainedWorker() {
+        for (WorkerProcess worker : workers) {
+            if (worker != null && worker.trainer && !worker.exitRequested
+                    && scoreboard.slot(worker.slot).state() == WorkerState.IDLE) {
+                log.info("worker {} (slot {}) leaves to write the class archive; a worker from the archive replaces it",
+                        worker.pid, worker.slot);
+                worker.requestExit();
+                scoreboard.slot(worker.slot).request(ShutdownRequest.RESTART);
+            }
         }
     }
 

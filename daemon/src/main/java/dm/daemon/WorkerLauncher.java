@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import dm.JvmFlags;
 import dm.config.ServerConfig;
@@ -22,7 +22,9 @@ final class WorkerLauncher {
     private final long supervisorPid;
     private final PrintStream output;
     private ServerConfig config;
-    private List<String> commandPrefix;
+    private List<String> jvmOptions;
+    private List<String> classpath;
+    private ClassArchive classArchive;
 
     WorkerLauncher(ServerConfig config, long supervisorPid, PrintStream output) {
         this.supervisorPid = supervisorPid;
@@ -33,37 +35,51 @@ final class WorkerLauncher {
     /** Workers started from now on use {@code config} (worker.jvm-options, worker.classpath, ...). */
     void reconfigure(ServerConfig config) {
         this.config = config;
-        this.commandPrefix = buildCommandPrefix(config);
-    }
-
-    private static List<String> buildCommandPrefix(ServerConfig config) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forFeatureRelease(Runtime.version().feature()));
+        List<String> options = new ArrayList<>();
+        options.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        options.addAll(JvmFlags.forFeatureRelease(Runtime.version().feature()));
         String logConfig = System.getProperty("logback.configurationFile");
         if (logConfig != null) {
-            command.add("-Dlogback.configurationFile=" + logConfig);
+            options.add("-Dlogback.configurationFile=" + logConfig);
         }
-        command.addAll(config.workerJvmOptions());
-        List<String> classpath = new ArrayList<>();
-        classpath.add(System.getProperty("java.class.path"));
-        classpath.addAll(config.workerClasspath().stream().map(Path::toString).collect(Collectors.toList()));
-        command.add("-cp");
-        command.add(String.join(":", classpath));
-        command.add(WorkerMain.class.getName());
-        return List.copyOf(command);
+        options.addAll(config.workerJvmOptions());
+        List<String> entries = new ArrayList<>(Arrays.asList(System.getProperty("java.class.path").split(":")));
+        config.workerClasspath().forEach(entry -> entries.add(entry.toString()));
+        this.jvmOptions = List.copyOf(options);
+        this.classpath = List.copyOf(entries);
+        this.classArchive = config.classArchive()
+                ? ClassArchive.forCommand(config.scoreboardFile(), jvmOptions, classpath)
+                : ClassArchive.disabled();
     }
 
     WorkerProcess spawn(int slot, long generation) throws IOException {
-        List<String> command = new ArrayList<>(commandPrefix);
+        boolean[] trainer = new boolean[1];
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.addAll(classArchive.optionsForNextWorker(trainer));
+        command.add("-cp");
+        command.add(String.join(":", classpath));
+        command.add(WorkerMain.class.getName());
         command.add(config.snapshotFile().toString());
         command.add(Integer.toString(slot));
         command.add(Long.toString(supervisorPid));
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectErrorStream(true)
-                .start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            if (trainer[0]) {
+                classArchive.trainerExited(false);
+            }
+            throw e;
+        }
         new OutputRelay(process.getInputStream(), output, slot).start();
-        return new WorkerProcess(slot, process, generation);
+        return new WorkerProcess(slot, process, generation, trainer[0]);
+    }
+
+    /** The worker that was writing the class archive has exited. */
+    void trainerExited(boolean normally) {
+        classArchive.trainerExited(normally);
     }
 }

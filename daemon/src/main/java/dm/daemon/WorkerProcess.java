@@ -19,7 +19,11 @@ final class WorkerProcess {
     /** busySince of the connection already reported as slow, so each is reported once. */
     long slowReportedFor;
 
-    WorkerProcess(int slot, Process process, long generation) {
+    /** Started with -XX:ArchiveClassesAtExit: restarted once it accepts, to write the class archive. */
+    final boolean trainer;
+
+    WorkerProcess(int slot, Process process, long generation, boolean trainer) {
+        this.trainer = trainer;
         this.slot = slot;
         this.process = process;
         this.pid = process.pid();

@@ -1,0 +1,118 @@
+package dm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * worker.class-archive: the first worker writes an AppCDS archive beside the scoreboard, later
+ * workers start from it, a second daemon reuses it, and a change of worker.jvm-options makes a new
+ * one. Prints the start-up time of workers with and without it.
+ */
+@ExtendWith(DmExtension.class)
+class ClassArchiveIT {
+    private static final Pattern ACCEPTING =
+            Pattern.compile("dm\\[(\\d+)\\] slot \\d+: accepting connections \\((\\d+) ms after the JVM started\\)");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed() throws Exception {
+        Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
+        DaemonUnderTest first = DaemonUnderTest.start(dir, settings);
+        first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
+        List<Path> archives = archives();
+        assertEquals(1, archives.size(), "one archive beside the scoreboard: " + archives);
+
+        // The trainer is replaced by a worker from the archive; after a restart every worker uses it.
+        Exec.Result restart = Exec.ctl(dir, first.config(), "-restart");
+        assertEquals(0, restart.exitCode(), restart::toString);
+        Status status = first.awaitIdleWorkers(2, TIMEOUT);
+        assertEquals(2, status.workerPids().size(), () -> "pool size after training and restart:\n" + status.text());
+        for (long pid : status.workerPids()) {
+            assertTrue(commandLine(pid).contains("-XX:SharedArchiveFile=" + archives.get(0)),
+                    () -> "worker " + pid + " starts from the archive: " + commandLine(pid));
+        }
+        try (Echo echo = new Echo(first.port())) {
+            echo.roundTrip(Echo.randomBytes(new Random(1), 2000));
+        }
+        List<Long> startsBefore = acceptingMillis(first, false);
+        List<Long> startsAfter = acceptingMillis(first, true);
+        System.out.printf("ClassArchiveIT: spawn to accepting without the archive %s ms, with it %s ms%n", startsBefore,
+                startsAfter);
+        assertEquals(0, Exec.ctl(dir, first.config(), "-wdown").exitCode());
+        assertEquals(0, first.awaitExit(TIMEOUT));
+
+        // A second daemon on the same scoreboard path finds the archive: no trainer.
+        DaemonUnderTest second = DaemonUnderTest.start(dir, settings);
+        second.awaitIdleWorkers(2, TIMEOUT);
+        assertFalse(second.logContains("leaves to write the class archive"), "the archive is reused");
+        assertEquals(archives, archives());
+        assertEquals(0, Exec.ctl(dir, second.config(), "-fdown").exitCode());
+        second.awaitExit(TIMEOUT);
+
+        // Other worker options, other archive: the stale one goes, a trainer writes a new one.
+        DaemonUnderTest third = DaemonUnderTest.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
+                "pool.min-spare", "0", "worker.jvm-options", "-XX:+UseSerialGC -Xss512k -Xmx48m"));
+        third.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
+        List<Path> renewed = archives();
+        assertEquals(1, renewed.size(), "one archive: " + renewed);
+        assertFalse(renewed.equals(archives), "a new archive for the new options");
+    }
+
+    private List<Path> archives() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.jsa"))
+                    .sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** Spawn-to-accepting times of the workers started after (or before) the archive was written. */
+    private static List<Long> acceptingMillis(DaemonUnderTest daemon, boolean withArchive) {
+        Pattern started = Pattern.compile("supervisor: worker (\\d+) \\(slot \\d+\\) started");
+        java.util.Set<String> fromArchive = new java.util.HashSet<>();
+        boolean archiveWritten = false;
+        for (String line : daemon.logLines()) {
+            archiveWritten |= line.contains("supervisor: class archive");
+            Matcher m = started.matcher(line);
+            if (archiveWritten && m.find()) {
+                fromArchive.add(m.group(1));
+            }
+        }
+        List<Long> millis = new java.util.ArrayList<>();
+        for (String line : daemon.logLines()) {
+            Matcher m = ACCEPTING.matcher(line);
+            if (m.find() && fromArchive.contains(m.group(1)) == withArchive) {
+                millis.add(Long.parseLong(m.group(2)));
+            }
+        }
+        return millis;
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (Exception e) {
+            return "(gone: " + e + ")";
+        }
+    }
+}
