@@ -156,10 +156,14 @@ class JsvcIT {
         for (long worker : workers) {
             ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
         }
-        await("2 respawned workers", Duration.ofSeconds(30), () -> {
-            List<Long> now = workerPids(marker);
-            return now.size() == 2 && now.stream().noneMatch(workers::contains);
-        });
+        try {
+            await("2 respawned workers", Duration.ofSeconds(30), () -> {
+                List<Long> now = workerPids(marker);
+                return now.size() == 2 && now.stream().noneMatch(workers::contains);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; killed " + workers + ", now " + workerPids(marker) + log(), e);
+        }
         for (int i = 0; i < 20; i++) {
             echo(port, "after respawn " + i, 10_000);
         }
