@@ -208,6 +208,33 @@ class JsvcIT {
         }
     }
 
+    /** {@code dm-jsvc run}: jsvc -nodetach in the foreground, log on stdout; SIGTERM stops it and its workers. */
+    @Test
+    void foregroundRunServesAndStopsOnSigterm() throws Exception {
+        int port = ServiceSupport.freePrivilegedPort();
+        Path config = config(port, "run/scoreboard");
+        chownToUser(dir.resolve("run"), dir.resolve("log"));
+        List<String> command = List.of(ServiceSupport.repoRoot().resolve("bin/dm-jsvc").toString(), "-c",
+                config.toString(), "run");
+        Path output = dir.resolve("log/foreground.out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment(System.getProperty("java.home")));
+        Process jsvc = builder.start();
+        try {
+            await("2 workers and an echo on port " + port + " in the foreground", Duration.ofSeconds(30),
+                    () -> workerPids(marker).size() >= 2 && echoes(port));
+            assertTrue(Files.readString(output).contains("supervisor: listening on"),
+                    "the log goes to the foreground's stdout");
+            assertEquals(0, ServiceSupport.run("kill", "-TERM", Long.toString(jsvc.pid())).exitCode());
+            assertTrue(jsvc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "jsvc -nodetach ends on SIGTERM");
+            await("no worker left", Duration.ofSeconds(10), () -> workerPids(marker).isEmpty());
+            assertFalse(echoes(port), "port " + port + " still answers");
+        } finally {
+            jsvc.destroyForcibly();
+        }
+    }
+
     @Test
     void missingUserIsOneLineAndExitCode67() throws Exception {
         Path config = config(ServiceSupport.ephemeralPort(), "run/scoreboard");
