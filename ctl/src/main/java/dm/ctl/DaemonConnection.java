@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.scoreboard.OwnerLock;
@@ -16,22 +17,22 @@ final class DaemonConnection {
     private DaemonConnection() {
     }
 
-    static Scoreboard open(Path configFile) throws CtlException {
+    static Scoreboard open(Path configFile) throws ExitException {
         Path file;
         try {
             file = ServerConfig.locateScoreboard(configFile);
         } catch (ConfigException e) {
-            throw new CtlException(ExitCodes.CONFIG, e.getMessage());
+            throw new ExitException(ExitCodes.CONFIG, e.getMessage());
         }
         try {
             Scoreboard.verify(file);
             OptionalLong owner = OwnerLock.liveOwner(file);
             if (owner.isEmpty()) {
-                throw new CtlException(ExitCodes.NO_DAEMON, "no daemon running (stale scoreboard " + file + ")");
+                throw new ExitException(ExitCodes.NO_DAEMON, "no daemon running (stale scoreboard " + file + ")");
             }
             return Scoreboard.attach(file);
         } catch (ScoreboardException e) {
-            throw new CtlException(e.reason().exitCode(), e.getMessage());
+            throw new ExitException(e.reason().exitCode(), e.getMessage());
         }
     }
 }

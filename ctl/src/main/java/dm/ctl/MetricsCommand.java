@@ -3,6 +3,7 @@ package dm.ctl;
 import java.util.concurrent.Callable;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.scoreboard.Scoreboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +22,7 @@ final class MetricsCommand implements Callable<Integer> {
         try (Scoreboard scoreboard = DaemonConnection.open(parent.config)) {
             System.out.print(StatusFormat.prometheus(PoolSnapshot.take(scoreboard)));
             return ExitCodes.OK;
-        } catch (CtlException e) {
+        } catch (ExitException e) {
             System.err.println("dm-ctl: " + e.getMessage());
             return e.exitCode();
         }

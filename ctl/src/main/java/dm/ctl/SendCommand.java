@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
@@ -34,7 +35,7 @@ final class SendCommand {
     int run() {
         try (Scoreboard scoreboard = DaemonConnection.open(configFile)) {
             return send(scoreboard);
-        } catch (CtlException e) {
+        } catch (ExitException e) {
             System.err.println("dm-ctl: " + e.getMessage());
             return e.exitCode();
         }

@@ -3,6 +3,7 @@ package dm.ctl;
 import java.util.concurrent.Callable;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.scoreboard.Scoreboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             System.out.println("dm-ctl: the daemon has stopped");
             return ExitCodes.OK;
-        } catch (CtlException e) {
+        } catch (ExitException e) {
             System.err.println("dm-ctl: " + e.getMessage());
             return e.exitCode();
         }

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.config.ServerConfig;
 import dm.scoreboard.OwnerLock;
 import dm.scoreboard.ParentStatus;
@@ -31,7 +32,7 @@ final class Daemon implements AutoCloseable {
         this.config = config;
     }
 
-    void open(PrintStream workerOutput) throws StartupException {
+    void open(PrintStream workerOutput) throws ExitException {
         long pid = ProcessHandle.current().pid();
         try {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
@@ -40,13 +41,13 @@ final class Daemon implements AutoCloseable {
             config.writeSnapshot(config.snapshotFile());
         } catch (java.io.IOException e) {
             close();
-            throw new StartupException(ExitCodes.FAILURE, "cannot write " + config.snapshotFile() + ": " + e.getMessage());
+            throw new ExitException(ExitCodes.FAILURE, "cannot write " + config.snapshotFile() + ": " + e.getMessage());
         } catch (ScoreboardException e) {
             close();
-            throw new StartupException(e.reason().exitCode(), e.getMessage());
+            throw new ExitException(e.reason().exitCode(), e.getMessage());
         } catch (ListenSocket.ListenException e) {
             close();
-            throw new StartupException(ExitCodes.CANNOT_LISTEN, e.getMessage());
+            throw new ExitException(ExitCodes.CANNOT_LISTEN, e.getMessage());
         }
         scoreboard.control().announce(pid, System.currentTimeMillis());
         scoreboard.control().setPort(socket.port());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.logging.ProcessIdentity;
@@ -64,7 +65,7 @@ public final class DaemonMain implements Callable<Integer> {
         try (Daemon daemon = new Daemon(serverConfig)) {
             try {
                 daemon.open(workerOutput);
-            } catch (StartupException e) {
+            } catch (ExitException e) {
                 System.err.println("dm-daemon: " + e.getMessage());
                 return e.exitCode();
             }

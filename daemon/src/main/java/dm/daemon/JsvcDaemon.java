@@ -7,6 +7,7 @@ import org.apache.commons.daemon.DaemonContext;
 import org.apache.commons.daemon.DaemonInitException;
 
 import dm.ExitCodes;
+import dm.ExitException;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.logging.ProcessIdentity;
@@ -58,7 +59,7 @@ public final class JsvcDaemon implements org.apache.commons.daemon.Daemon {
         Daemon opened = new Daemon(config);
         try {
             opened.open(System.out);
-        } catch (StartupException e) {
+        } catch (ExitException e) {
             fail(e.exitCode(), e.getMessage());
         }
         daemon = opened;
