@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,10 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
-import dm.config.ConfigException;
 import dm.config.ServerConfig;
-import dm.config.Setting;
-import dm.config.Settings;
 import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
@@ -37,10 +35,6 @@ final class Supervisor {
     private static final int MAX_BOOT_DEATHS_IN_A_ROW = 3;
     private static final long FORCE_DOWN_WAIT_MILLIS = 5_000;
     private static final long QUEUE_SAMPLE_NANOS = 1_000_000_000L;
-
-    /** Settings a running daemon cannot change: the socket, the scoreboard and its size. */
-    private static final List<Setting<?>> FIXED_WHILE_RUNNING = List.of(Settings.SERVER_BIND, Settings.SERVER_PORT,
-            Settings.SERVER_BACKLOG, Settings.SCOREBOARD_FILE, Settings.POOL_MAX);
 
     private ServerConfig config;
     private final Scoreboard scoreboard;
@@ -81,42 +75,6 @@ final class Supervisor {
         for (int i = 0; i < workers.length; i++) {
             backoffs[i] = new RestartBackoff(config.minUptimeMillis(), config.maxBackoffMillis());
         }
-    }
-
-    /**
-     * A restart reads the configuration file again, like a reload of Apache or PHP-FPM. If it is
-     * invalid the restart is refused and the workers keep running as they are: a typo must not
-     * take the service down. The socket and the scoreboard stay as they are until a full restart.
-     */
-    private boolean reloadConfiguration() {
-        ServerConfig fresh;
-        List<String> ignored = new ArrayList<>();
-        try {
-            ServerConfig read = ServerConfig.load(config.file());
-            Preflight.check(read);
-            for (Setting<?> setting : FIXED_WHILE_RUNNING) {
-                if (!read.get(setting).equals(config.get(setting))) {
-                    ignored.add(setting.key());
-                }
-            }
-            fresh = read.keeping(config, FIXED_WHILE_RUNNING);
-        } catch (ConfigException e) {
-            log.error("restart refused, the workers keep running as they are: {}", e.getMessage());
-            return false;
-        }
-        if (!ignored.isEmpty()) {
-            log.warn("restart: {} changed; that needs a restart of the whole daemon (kept as it is)", ignored);
-        }
-        try {
-            fresh.writeSnapshot(fresh.snapshotFile());
-        } catch (IOException e) {
-            log.error("restart refused: cannot write {}: {}", fresh.snapshotFile(), e.getMessage());
-            return false;
-        }
-        config = fresh;
-        launcher.reconfigure(fresh);
-        applyPoolSettings();
-        return true;
     }
 
     /** Queues an event for the main loop; safe from any thread. */
@@ -336,10 +294,14 @@ final class Supervisor {
                 }
                 break;
             case CHILD_RESTART:
-                if (!reloadConfiguration()) {
+                Optional<ServerConfig> fresh = ConfigReload.reload(config);
+                if (fresh.isEmpty()) {
                     control.complete(commandSequence, false);
                     return;
                 }
+                config = fresh.get();
+                launcher.reconfigure(config);
+                applyPoolSettings();
                 generation++;
                 enterStatus(ParentStatus.CHILD_RESTART, commandSequence);
                 log.info("restart: replacing {} workers, about half at a time", liveWorkers());
