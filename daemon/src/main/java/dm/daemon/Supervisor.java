@@ -425,6 +425,7 @@ final class Supervisor {
         int idle = 0;
         int starting = 0;
         int busy = 0;
+        int leaving = 0;
         for (int i = 0; i < workers.length; i++) {
             WorkerProcess worker = workers[i];
             if (worker == null) {
@@ -436,6 +437,9 @@ final class Supervisor {
             }
             live++;
             WorkerState state = scoreboard.slot(i).state();
+            if (worker.exitRequested || state == WorkerState.EXITING) {
+                leaving++;
+            }
             if (state == WorkerState.BUSY) {
                 busy++;
             } else if (worker.exitRequested) {
@@ -452,7 +456,7 @@ final class Supervisor {
         control.recordBusy(busy);
         sampleListenQueue();
 
-        PoolPolicy.Decision decision = policy.decide(live, idle, starting);
+        PoolPolicy.Decision decision = policy.decide(live, leaving, idle, starting);
         if (decision.spawn() > 0) {
             log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", idle, starting,
                     config.minSpare(), busy, live, decision.spawn());
