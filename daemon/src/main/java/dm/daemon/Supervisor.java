@@ -129,8 +129,10 @@ final class Supervisor {
         for (int i = 0; i < config.poolMin(); i++) {
             spawnWorker(i);
         }
+        long nextTick = System.nanoTime();
         while (true) {
-            SupervisorEvent event = events.poll(config.tickMillis(), TimeUnit.MILLISECONDS);
+            long waitNanos = nextTick - System.nanoTime();
+            SupervisorEvent event = waitNanos > 0 ? events.poll(waitNanos, TimeUnit.NANOSECONDS) : events.poll();
             while (event != null) {
                 handle(event);
                 event = events.poll();
@@ -140,6 +142,16 @@ final class Supervisor {
                 killAllWorkers("killed by supervisor (stopping)");
                 return ExitCodes.WORKERS_CANNOT_BOOT;
             }
+            if (status == ParentStatus.WAIT_DOWN && liveWorkers() == 0) {
+                log.info("wait-down: every worker has finished");
+                return ExitCodes.OK;
+            }
+            // A worker's exit wakes the loop at once (it is reaped and, if need be, replaced above), but the
+            // pool policy runs once per tick: otherwise each exit would retire, or spawn, one more at once.
+            if (System.nanoTime() - nextTick < 0) {
+                continue;
+            }
+            nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
             readCommand();
             switch (status) {
                 case FORCE_DOWN:
