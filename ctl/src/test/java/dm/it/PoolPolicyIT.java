@@ -114,11 +114,11 @@ class PoolPolicyIT {
                     samples.get());
             assertEquals(POOL_MAX - POOL_MIN, retires.size(), () -> "retirements, one per idle extra:\n"
                     + String.join("\n", after));
-            for (int i = 0; i < gaps.size(); i++) {
-                // Log stamps are taken a little after each tick's decision: allow some jitter, not two in one tick.
-                assertTrue(gaps.get(i) >= TICK_MS - 40, "one retirement per tick at most: " + retires.get(i).line()
-                        + " / " + retires.get(i + 1).line());
-            }
+            // One per tick: a single gap can look short when the supervisor was descheduled before it logged (a busy
+            // machine), but from the first retirement to the last at least (n - 1) ticks must pass.
+            long span = retires.get(retires.size() - 1).millis() - retires.get(0).millis();
+            assertTrue(span >= (retires.size() - 1L) * TICK_MS - 60, "one retirement per tick: " + retires.size()
+                    + " retirements within " + span + " ms (supervisor.tick-ms = " + TICK_MS + ")");
             for (LogTimes.Hit retire : retires) {
                 assertTrue(retire.intGroup(1) > MAX_SPARE, retire.line());
                 assertEquals(MAX_SPARE, retire.intGroup(2), retire.line());
