@@ -61,8 +61,32 @@ class PoolPolicyIT {
             }
             System.out.println("PoolPolicyIT: growth waves " + started + " from " + liveBefore + " live workers, at "
                     + spawns.stream().map(h -> (h.millis() - spawns.get(0).millis()) + " ms").collect(Collectors.toList()));
-            assertEquals(List.of(1, 2, 4, 4, 1), started, "workers started per tick while all are busy");
-            assertEquals(List.of(4, 5, 7, 11, 15), liveBefore, "live workers before each wave");
+            // Expected: 1, 2, 4, 4, 1 from 4, 5, 7, 11, 15 live workers. The policy restarts at 1 when a tick finds
+            // an idle worker and none starting; the last worker of a wave is idle for the instant between announcing
+            // itself and accepting a waiting client, so a tick may, rarely, see that: allow one such restart.
+            int rate = 1;
+            int resets = 0;
+            for (int i = 0; i < started.size(); i++) {
+                int room = POOL_MAX - liveBefore.get(i);
+                if (started.get(i) != Math.min(rate, room)) {
+                    assertEquals(Math.min(1, room), started.get(i), "wave " + i + " of " + started
+                            + ": the doubled rate, or 1 after a restart");
+                    resets++;
+                    rate = 1;
+                }
+                rate = Math.min(rate * 2, MAX_SPAWN_RATE);
+                if (i > 0) {
+                    assertEquals(liveBefore.get(i - 1) + started.get(i - 1), liveBefore.get(i), "live workers: " + liveBefore);
+                }
+            }
+            assertEquals(POOL_MIN, liveBefore.get(0), "growth starts from pool.min");
+            assertEquals(POOL_MAX - POOL_MIN, started.stream().mapToInt(Integer::intValue).sum(), "grown to pool.max");
+            assertEquals(MAX_SPAWN_RATE, started.stream().mapToInt(Integer::intValue).max().getAsInt(),
+                    "the rate doubled up to pool.max-spawn-rate");
+            assertTrue(resets <= 1, "restarts of the rate: " + resets);
+            if (resets == 0) {
+                assertEquals(List.of(1, 2, 4, 4, 1), started, "workers started per tick while all are busy");
+            }
             for (int i = 1; i < spawns.size(); i++) {
                 assertTrue(spawns.get(i).millis() - spawns.get(i - 1).millis() >= TICK_MS - 40,
                         "one wave per tick at most: " + spawns.get(i - 1).line() + " / " + spawns.get(i).line());

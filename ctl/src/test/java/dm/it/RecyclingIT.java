@@ -41,7 +41,7 @@ class RecyclingIT {
         int jitter = 2;
         int poolMin = 3;
         int threads = 3;
-        int connectionsEach = 16;
+        int connectionsEach = 10;
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "" + poolMin,
                 "pool.max", "10", "pool.min-spare", "1", "worker.max-requests", "" + maxRequests,
                 "worker.max-requests-jitter", "" + jitter));
@@ -141,7 +141,7 @@ class RecyclingIT {
 
     @Test
     void maxRequestsOneGivesEveryConnectionAFreshProcess() throws Exception {
-        int connections = 8;
+        int connections = 5;
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "2",
                 "pool.max", "4", "pool.min-spare", "1", "worker.max-requests", "1"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
