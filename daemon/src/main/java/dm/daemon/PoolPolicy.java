@@ -30,6 +30,16 @@ final class PoolPolicy {
     }
 
     Decision decide(int live, int idle, int starting) {
+        return decide(live, 0, idle, starting);
+    }
+
+    /**
+     * {@code live} counts every worker process and pending respawn; {@code leaving} those among them
+     * already asked to leave (retired, or done with worker.max-requests): they still run, but the
+     * pool.min floor of a retirement must not count them, or the pool would shrink below pool.min
+     * whenever a retired worker takes longer than a tick to exit.
+     */
+    Decision decide(int live, int leaving, int idle, int starting) {
         if (live < min) {
             return new Decision(min - live, false, false);
         }
@@ -45,7 +55,7 @@ final class PoolPolicy {
         if (starting == 0) {
             spawnRate = 1; // demand met by workers that accept: the next shortage starts small again
         }
-        if (idle > maxSpare && live > min) {
+        if (idle > maxSpare && live - leaving > min) {
             return new Decision(0, true, false);
         }
         return Decision.NOTHING;

@@ -87,8 +87,10 @@ final class Supervisor {
         for (int i = 0; i < config.poolMin(); i++) {
             spawnWorker(i);
         }
+        long nextTick = System.nanoTime();
         while (true) {
-            SupervisorEvent event = events.poll(config.tickMillis(), TimeUnit.MILLISECONDS);
+            long waitNanos = nextTick - System.nanoTime();
+            SupervisorEvent event = waitNanos > 0 ? events.poll(waitNanos, TimeUnit.NANOSECONDS) : events.poll();
             while (event != null) {
                 handle(event);
                 event = events.poll();
@@ -98,6 +100,16 @@ final class Supervisor {
                 killAllWorkers("killed by supervisor (stopping)");
                 return ExitCodes.WORKERS_CANNOT_BOOT;
             }
+            if (status == ParentStatus.WAIT_DOWN && liveWorkers() == 0) {
+                log.info("wait-down: every worker has finished");
+                return ExitCodes.OK;
+            }
+            // A worker's exit wakes the loop at once (it is reaped and, if need be, replaced above), but the
+            // pool policy runs once per tick: otherwise each exit would retire, or spawn, one more at once.
+            if (System.nanoTime() - nextTick < 0) {
+                continue;
+            }
+            nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
             readCommand();
             switch (status) {
                 case FORCE_DOWN:
@@ -391,6 +403,7 @@ final class Supervisor {
         int idle = 0;
         int starting = 0;
         int busy = 0;
+        int leaving = 0;
         for (int i = 0; i < workers.length; i++) {
             WorkerProcess worker = workers[i];
             if (worker == null) {
@@ -402,6 +415,9 @@ final class Supervisor {
             }
             live++;
             WorkerState state = scoreboard.slot(i).state();
+            if (worker.exitRequested || state == WorkerState.EXITING) {
+                leaving++;
+            }
             if (state == WorkerState.BUSY) {
                 busy++;
             } else if (worker.exitRequested) {
@@ -420,7 +436,7 @@ final class Supervisor {
         control.recordBusy(busy);
         sampleListenQueue();
 
-        PoolPolicy.Decision decision = policy.decide(live, idle, starting);
+        PoolPolicy.Decision decision = policy.decide(live, leaving, idle, starting);
         if (decision.spawn() > 0 && freeSlot() >= 0) {
             log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", idle, starting,
                     config.minSpare(), busy, live, decision.spawn());

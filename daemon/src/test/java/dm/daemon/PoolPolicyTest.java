@@ -48,6 +48,14 @@ class PoolPolicyTest {
     }
 
     @Test
+    void workersAlreadyLeavingDoNotCountTowardThePoolMinFloor() {
+        PoolPolicy policy = new PoolPolicy(4, 16, 1, 2, 8);
+        // 4 idle workers stay, 1 retired a tick ago has not exited yet: retiring another would leave 3.
+        assertFalse(policy.decide(5, 1, 4, 0).retireOne(), "pool.min is a floor for the workers that stay");
+        assertTrue(policy.decide(6, 1, 5, 0).retireOne());
+    }
+
+    @Test
     void seedPolicyAddsOneOnlyWhenEveryWorkerIsBusy() {
         PoolPolicy seed = new PoolPolicy(2, 200, 1, 200, 1);
         assertEquals(0, seed.decide(2, 1, 0).spawn());
