@@ -158,4 +158,37 @@ class SamplesIT {
         }
         assertEquals("PONG", LineClient.askOnce(daemon.port(), "PING"));
     }
+
+    /**
+     * A client that sends a line far longer than the worker's heap, with no LF: it gets "ERR line too
+     * long" and is cut off, and the worker lives on (it must not read the whole line into memory).
+     */
+    @Test
+    void lineProtocolRefusesAHugeLineWithoutRunningOutOfMemory() throws Exception {
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "1",
+                "worker.handler", "dm.handler.LineProtocolHandler", "worker.jvm-options", "-XX:+UseSerialGC -Xmx32m"));
+        long pid = daemon.awaitIdleWorkers(1, TIMEOUT).workerPids().iterator().next();
+        String reply;
+        try (LineClient client = new LineClient(daemon.port())) {
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[1 << 20];
+                java.util.Arrays.fill(chunk, (byte) 'x');
+                try {
+                    OutputStream out = client.socket.getOutputStream();
+                    for (int i = 0; i < 64; i++) { // 64 MiB of one line, twice the worker's heap
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException e) {
+                    // the server cut us off, as it should
+                }
+            }, "huge-line-writer");
+            writer.setDaemon(true);
+            writer.start();
+            reply = client.readLine();
+        }
+        assertEquals("ERR line too long", reply);
+        assertEquals("worker " + pid + " slot 0", LineClient.askOnce(daemon.port(), "WHO"), "the same worker serves on");
+        assertTrue(daemon.workerEvents().stream().allMatch(e -> e.started() && e.pid() == pid),
+                () -> "no worker exited: " + daemon.workerEvents());
+    }
 }
