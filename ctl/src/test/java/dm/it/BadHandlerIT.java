@@ -153,7 +153,6 @@ class BadHandlerIT {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of());
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         Map<String, String> good = DaemonUnderTest.defaults(dir);
-        good.put("server.port", Integer.toString(daemon.port()));
 
         Map<String, String> missingClass = new HashMap<>(good);
         missingClass.put("worker.handler", "com.example.NoSuchHandler");
