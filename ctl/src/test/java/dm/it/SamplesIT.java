@@ -71,6 +71,7 @@ class SamplesIT {
         int clients = 3;
         CyclicBarrier together = new CyclicBarrier(clients);
         List<CompletableFuture<String>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(clients);
         for (int i = 0; i < clients; i++) {
             results.add(CompletableFuture.supplyAsync(() -> {
                 try {
@@ -79,10 +80,14 @@ class SamplesIT {
                 } catch (Exception e) {
                     return "failed: " + e;
                 }
-            }));
+            }, threads)); // a thread each: they wait for one another
         }
-        for (CompletableFuture<String> result : results) {
-            assertEquals("B then closed", result.get(60, TimeUnit.SECONDS));
+        try {
+            for (CompletableFuture<String> result : results) {
+                assertEquals("B then closed", result.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
         }
         assertEquals("b then closed", exchangeOneByte(daemon.port(), 'a'));
         assertEquals("1 then closed", exchangeOneByte(daemon.port(), '0'));
