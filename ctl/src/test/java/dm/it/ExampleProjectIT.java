@@ -79,8 +79,7 @@ class ExampleProjectIT {
         assertEquals(0, down.exitCode(), () -> "dm-ctl -wdown: " + down);
         assertEquals(0, daemon.awaitExit(TIMEOUT));
         for (long pid : workers) {
-            assertTrue(daemon.logContains("dm\\[" + pid + "\\] slot \\d+: greeting handler said hello \\d+ times$"),
-                    "stop hook of worker " + pid);
+            daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: greeting handler said hello \\d+ times$", TIMEOUT); // stop hook
         }
     }
 

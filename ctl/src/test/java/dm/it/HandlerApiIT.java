@@ -147,6 +147,8 @@ class HandlerApiIT {
 
     private static void assertStoppedOnce(DaemonUnderTest daemon, long pid, int connections) {
         daemon.waitForLog("supervisor: worker " + pid + " \\(slot \\d+\\) exited: code 0$", TIMEOUT);
+        // The worker's own lines come through another thread of the supervisor: wait for them too.
+        daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: lifecycle: stop hook", TIMEOUT);
         long stops = daemon.logLines().stream()
                 .filter(l -> l.contains("dm[" + pid + "]") && l.contains("lifecycle: stop hook")).count();
         assertEquals(1, stops, "stop hook lines of worker " + pid);
