@@ -59,7 +59,7 @@ final class Worker implements WorkerContext {
             handler = HandlerLoader.load(config.handlerClass());
             try {
                 handler.start(this);
-            } catch (Exception | LinkageError e) {
+            } catch (Throwable e) { // an Error too (AssertionError, say): a clear boot failure, not a crash to respawn
                 throw new BootException("worker.handler = '" + config.handlerClass() + "': start failed: " + e);
             }
             listener = inheritedListener();
