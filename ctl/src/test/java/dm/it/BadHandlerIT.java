@@ -86,6 +86,12 @@ class BadHandlerIT {
                 "start failed: java.io.IOException: cannot reach the database at db.invalid:5432");
     }
 
+    @Test
+    void startHookThatThrowsAnErrorStopsTheDaemonWith76() {
+        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingStartErrorHandler",
+                "start failed: java.lang.AssertionError: configuration invariant broken");
+    }
+
     private void assertBootFailureStopsTheDaemon(String className, String cause) {
         Map<String, String> overrides = withHandler(className);
         overrides.put("pool.min", "2");
