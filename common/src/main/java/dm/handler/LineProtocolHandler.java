@@ -2,8 +2,10 @@ package dm.handler;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -28,10 +30,11 @@ public final class LineProtocolHandler implements ConnectionHandler {
 
     @Override
     public void handle(Connection connection) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(connection.input(), StandardCharsets.UTF_8));
+        Reader in = new BufferedReader(new InputStreamReader(connection.input(), StandardCharsets.UTF_8));
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(connection.output(), StandardCharsets.UTF_8));
+        StringBuilder buffer = new StringBuilder();
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = readLine(in, buffer)) != null) {
             if (line.length() > MAX_LINE) {
                 reply(out, "ERR line too long");
                 return;
@@ -64,7 +67,30 @@ public final class LineProtocolHandler implements ConnectionHandler {
         }
     }
 
-    private static void reply(BufferedWriter out, String text) throws java.io.IOException {
+    /**
+     * The next line without its LF or CR LF; null at the end of the stream. Reads at most MAX_LINE + 1
+     * characters of a line without a LF (a longer line is returned cut there, and is refused): a
+     * client that never sends a LF cannot make the worker run out of memory.
+     */
+    private static String readLine(Reader in, StringBuilder line) throws IOException {
+        line.setLength(0);
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                if (line.length() > 0 && line.charAt(line.length() - 1) == '\r') {
+                    line.setLength(line.length() - 1);
+                }
+                return line.toString();
+            }
+            line.append((char) c);
+            if (line.length() > MAX_LINE + 1) {
+                return line.toString();
+            }
+        }
+        return line.length() == 0 ? null : line.toString();
+    }
+
+    private static void reply(BufferedWriter out, String text) throws IOException {
         out.write(text);
         out.write('\n');
         out.flush();

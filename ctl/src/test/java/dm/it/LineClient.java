@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A client of dm.handler.LineProtocolHandler: one request line, one reply line. */
+/** A client of a line-based handler (such as dm.handler.LineProtocolHandler): one line out, one line back. */
 final class LineClient implements AutoCloseable {
     private static final Pattern WHO = Pattern.compile("^worker (\\d+) slot (\\d+)$");
 
@@ -22,6 +22,10 @@ final class LineClient implements AutoCloseable {
     private final BufferedReader in;
     private final OutputStream out;
 
+    LineClient(int port) throws IOException {
+        this(port, 20_000);
+    }
+
     LineClient(int port, int readTimeoutMillis) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -31,15 +35,30 @@ final class LineClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    /** Sends one request line and returns the reply line (null at end of stream). */
-    String request(String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    /** Sends {@code line} and a LF. */
+    void send(String line) throws IOException {
+        sendRaw(line + "\n");
+    }
+
+    void sendRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** The next line from the server, or null at end of stream. */
+    String readLine() throws IOException {
         return in.readLine();
     }
 
+    /** Sends {@code line} and returns the reply line (null: the server closed instead). */
+    String ask(String line) throws IOException {
+        send(line);
+        return readLine();
+    }
+
+    /** LineProtocolHandler's WHO: which worker serves this connection. */
     Who who() throws IOException {
-        String reply = request("WHO");
+        String reply = ask("WHO");
         Matcher m = reply == null ? null : WHO.matcher(reply);
         if (m == null || !m.matches()) {
             throw new IOException("WHO answered '" + reply + "'");
@@ -47,9 +66,9 @@ final class LineClient implements AutoCloseable {
         return new Who(Long.parseLong(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
-    /** QUIT, and the server's BYE. */
+    /** LineProtocolHandler's QUIT, and the server's BYE. */
     void quit() throws IOException {
-        String reply = request("QUIT");
+        String reply = ask("QUIT");
         if (!"BYE".equals(reply)) {
             throw new IOException("QUIT answered '" + reply + "'");
         }
@@ -61,6 +80,17 @@ final class LineClient implements AutoCloseable {
             Who who = client.who();
             client.quit();
             return who;
+        }
+    }
+
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    /** Connects, asks one line, closes. */
+    static String askOnce(int port, String line) throws IOException {
+        try (LineClient client = new LineClient(port)) {
+            return client.ask(line);
         }
     }
 

@@ -47,7 +47,7 @@ class TimeoutIT {
         CompletableFuture<Long> busyBroken = CompletableFuture.supplyAsync(() -> {
             try (busy) {
                 while (System.nanoTime() - busyStart < TimeUnit.SECONDS.toNanos(20)) {
-                    if (busy.request("PING") == null) {
+                    if (busy.ask("PING") == null) {
                         break;
                     }
                     Thread.sleep(100);
@@ -119,7 +119,7 @@ class TimeoutIT {
                 && !l.endsWith("started")), "the silent client's worker never exited");
         for (int i = 0; i < 4; i++) {
             try (LineClient again = new LineClient(daemon.port(), 10_000)) {
-                assertEquals("PONG", again.request("PING"));
+                assertEquals("PONG", again.ask("PING"));
             }
         }
     }

@@ -100,7 +100,7 @@ class WorkerExitIT {
         List<String> log = assertCannotBoot("bad-start", Map.of("worker.handler", FailingStartHandler.class.getName(),
                 "worker.classpath", jar.toString()), "could not boot \\(see its error above\\)");
         String cause = "ERROR dm\\[\\d+\\] slot \\d+: cannot boot: worker\\.handler = '" + FailingStartHandler.class.getName()
-                + "': start failed: java\\.lang\\.IllegalStateException: database unreachable \\(test\\)$";
+                + "': start failed: java\\.io\\.IOException: cannot reach the database at db\\.invalid:5432$";
         assertTrue(log.stream().anyMatch(l -> l.matches(".*" + cause)), () -> "the worker names the class and the cause:\n"
                 + String.join("\n", log));
     }

@@ -59,7 +59,7 @@ final class Worker implements WorkerContext {
             handler = HandlerLoader.load(config.handlerClass());
             try {
                 handler.start(this);
-            } catch (Exception | LinkageError e) {
+            } catch (Throwable e) { // an Error too (AssertionError, say): a clear boot failure, not a crash to respawn
                 throw new BootException("worker.handler = '" + config.handlerClass() + "': start failed: " + e);
             }
             listener = inheritedListener();
@@ -129,7 +129,14 @@ final class Worker implements WorkerContext {
         } catch (SocketTimeoutException e) {
             log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", describe(client),
                     readTimeoutMillis);
-        } catch (Exception | LinkageError | StackOverflowError e) {
+        } catch (VirtualMachineError e) {
+            if (!(e instanceof StackOverflowError)) {
+                throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
+            }
+            log.warn("handler failed on {}: {}", describe(client), e.toString());
+        } catch (Throwable e) {
+            // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
+            // this one connection, not the worker.
             log.warn("handler failed on {}: {}", describe(client), e.toString());
         } finally {
             slot.endConnection();

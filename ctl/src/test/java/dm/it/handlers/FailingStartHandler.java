@@ -1,18 +1,21 @@
 package dm.it.handlers;
 
+import java.io.IOException;
+
 import dm.handler.Connection;
 import dm.handler.ConnectionHandler;
 import dm.handler.WorkerContext;
 
-/** A handler whose per-worker start hook throws: its workers can never boot. */
+/** Its start hook throws: a worker cannot boot with it. */
 public final class FailingStartHandler implements ConnectionHandler {
+
     @Override
-    public void start(WorkerContext worker) {
-        throw new IllegalStateException("database unreachable (test)");
+    public void start(WorkerContext worker) throws IOException {
+        throw new IOException("cannot reach the database at db.invalid:5432");
     }
 
     @Override
     public void handle(Connection connection) {
-        throw new AssertionError("never called: start failed");
+        throw new AssertionError("never reached");
     }
 }

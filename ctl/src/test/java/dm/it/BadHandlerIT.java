@@ -1,0 +1,214 @@
+package dm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Handlers that cannot work: refused at start (78) when the class is missing or not a handler; the
+ * daemon stops (76) without a respawn loop when a worker cannot create or start it; one connection
+ * lost when it throws while serving; a restart refused (78) when the configuration became invalid.
+ */
+@ExtendWith(DmExtension.class)
+class BadHandlerIT {
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private Path handlersJar() {
+        return HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
+    }
+
+    private Map<String, String> withHandler(String className) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("worker.handler", className);
+        properties.put("worker.classpath", handlersJar().toString());
+        return properties;
+    }
+
+    /** dm-daemon refuses the configuration before any worker starts: exit 78, one line, nothing left. */
+    private void assertRefusedAtStart(Map<String, String> overrides, String... mentions) {
+        Processes.mark(dir);
+        int port = Processes.freePort();
+        Map<String, String> properties = DaemonUnderTest.defaults(dir);
+        properties.put("server.port", Integer.toString(port));
+        properties.putAll(overrides);
+        Path config = DaemonUnderTest.writeConfig(dir, "server.properties", properties);
+        Exec.Result result = Exec.daemon(dir, TIMEOUT, "-c", config.toString());
+        System.out.println("BadHandlerIT: exit " + result.exitCode() + ", stderr: " + result.stderr().strip());
+        assertEquals(78, result.exitCode(), () -> "exit code: " + result);
+        Checks.assertOneLine("stderr", result.stderr());
+        for (String mention : mentions) {
+            assertTrue(result.stderr().contains(mention), () -> "stderr should mention '" + mention + "': " + result);
+        }
+        assertFalse(result.stdout().contains(") started"), () -> "a worker was started: " + result);
+        assertTrue(Processes.mentioning(config).isEmpty(), "no dm JVM left");
+        assertTrue(Processes.portFree(port), "port " + port + " free");
+        assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left");
+    }
+
+    @Test
+    void missingHandlerClassIsRefusedAtStart() {
+        assertRefusedAtStart(withHandler("dm.it.handlers.NoSuchHandler"),
+                "worker.handler", "'dm.it.handlers.NoSuchHandler'", "class not found");
+    }
+
+    @Test
+    void classThatIsNotAHandlerIsRefusedAtStart() {
+        assertRefusedAtStart(withHandler("dm.it.handlers.NotAHandler"),
+                "worker.handler", "'dm.it.handlers.NotAHandler'", "does not implement dm.handler.ConnectionHandler");
+    }
+
+    @Test
+    void constructorThatThrowsStopsTheDaemonWith76() {
+        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingConstructorHandler",
+                "constructor failed: java.lang.IllegalStateException: constructor refuses: no license key");
+    }
+
+    @Test
+    void startHookThatThrowsStopsTheDaemonWith76() {
+        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingStartHandler",
+                "start failed: java.io.IOException: cannot reach the database at db.invalid:5432");
+    }
+
+    @Test
+    void startHookThatThrowsAnErrorStopsTheDaemonWith76() {
+        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingStartErrorHandler",
+                "start failed: java.lang.AssertionError: configuration invariant broken");
+    }
+
+    private void assertBootFailureStopsTheDaemon(String className, String cause) {
+        Map<String, String> overrides = withHandler(className);
+        overrides.put("pool.min", "2");
+        overrides.put("pool.max", "4");
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, overrides);
+        int exit = daemon.awaitExit(TIMEOUT);
+        List<String> log = daemon.logLines();
+        List<String> bootErrors = log.stream().filter(l -> l.matches(".* dm\\[\\d+\\] slot \\d+: cannot boot: .*")).collect(Collectors.toList());
+        System.out.println("BadHandlerIT: " + className + ": exit " + exit + "; " + bootErrors.size() + " boot error(s), first: "
+                + (bootErrors.isEmpty() ? "none" : bootErrors.get(0)));
+        assertEquals(76, exit, "daemon exit code");
+
+        String expected = "cannot boot: worker.handler = '" + className + "': " + cause;
+        List<DaemonUnderTest.WorkerEvent> started = daemon.workerEvents().stream()
+                .filter(DaemonUnderTest.WorkerEvent::started).collect(Collectors.toList());
+        assertTrue(!started.isEmpty() && started.size() <= 2,
+                () -> "no respawn loop: at most pool.min workers started, got " + started);
+        assertFalse(bootErrors.isEmpty(), "a worker logs why it cannot boot");
+        for (String line : bootErrors) {
+            assertTrue(line.endsWith(expected), () -> "boot error names the class and the cause:\n  " + line + "\nexpected:\n  " + expected);
+        }
+        for (DaemonUnderTest.WorkerEvent worker : started) {
+            long lines = bootErrors.stream().filter(l -> l.contains("dm[" + worker.pid() + "]")).count();
+            assertTrue(lines <= 1, "worker " + worker.pid() + " says it once, not " + lines + " times");
+        }
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread")),
+                "no stack trace in the log");
+        assertTrue(daemon.logContains("supervisor: workers cannot boot: .*; stopping$"), "the supervisor says why it stops");
+        assertEquals(List.of(), Processes.mentioning(daemon.config()).stream().filter(Processes::running).collect(Collectors.toList()),
+                "no worker left");
+        assertTrue(Processes.portFree(daemon.port()), "port " + daemon.port() + " free");
+        assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left");
+    }
+
+    @Test
+    void handlerThatThrowsWhileServingCostsOnlyThatConnection() throws Exception {
+        Map<String, String> overrides = withHandler("dm.it.handlers.ThrowingHandler");
+        overrides.put("pool.min", "1");
+        overrides.put("pool.max", "1");
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, overrides);
+        long pid = daemon.awaitIdleWorkers(1, TIMEOUT).workerPids().iterator().next();
+
+        assertEquals("ok " + pid, LineClient.askOnce(daemon.port(), "hello"));
+        Map<String, String> thrown = Map.of("runtime", "java.lang.IllegalStateException: handler bug on purpose",
+                "checked", "java.lang.Exception: checked failure on purpose",
+                "error", "java.lang.AssertionError: assertion failed on purpose");
+        for (String kind : List.of("runtime", "checked", "error")) {
+            int clientPort;
+            try (LineClient client = new LineClient(daemon.port())) {
+                clientPort = client.localPort();
+                assertNull(client.ask(kind), kind + ": the connection is closed without a reply");
+            }
+            assertEquals("ok " + pid, LineClient.askOnce(daemon.port(), "after " + kind),
+                    "after a handler threw (" + kind + ") the same worker serves the next connection");
+            daemon.waitForLog("dm\\[" + pid + "\\] slot 0: handler failed on 127\\.0\\.0\\.1:" + clientPort + ": "
+                    + java.util.regex.Pattern.quote(thrown.get(kind)) + "$", TIMEOUT);
+        }
+        assertEquals(List.of(pid), daemon.workerEvents().stream().map(DaemonUnderTest.WorkerEvent::pid).distinct()
+                .collect(Collectors.toList()), "one worker all along, never replaced");
+        assertEquals(Set.of(pid), daemon.status().workerPids());
+    }
+
+    @Test
+    void restartWithAnInvalidConfigurationIsRefusedAndTheOldWorkersKeepServing() throws Exception {
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of());
+        Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
+        Map<String, String> good = DaemonUnderTest.defaults(dir);
+
+        Map<String, String> missingClass = new HashMap<>(good);
+        missingClass.put("worker.handler", "com.example.NoSuchHandler");
+        assertRestartRefused(daemon, missingClass, workers, "worker.handler = 'com.example.NoSuchHandler': class not found");
+
+        Map<String, String> badValue = new HashMap<>(good);
+        badValue.put("pool.min", "lots");
+        assertRestartRefused(daemon, badValue, workers, "pool.min");
+
+        Map<String, String> missingJar = new HashMap<>(good);
+        missingJar.put("worker.classpath", dir.resolve("no-such.jar").toString());
+        assertRestartRefused(daemon, missingJar, workers, "worker.classpath: " + dir.resolve("no-such.jar") + " does not exist");
+
+        // Fixed again, the restart goes through: the refusals left nothing stuck.
+        DaemonUnderTest.writeConfig(dir, "server.properties", good);
+        Exec.Result restart = Exec.ctl(dir, daemon.config(), "-restart");
+        assertEquals(0, restart.exitCode(), () -> "dm-ctl -restart with a good configuration: " + restart);
+        Set<Long> fresh = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
+        assertTrue(fresh.stream().noneMatch(workers::contains), () -> "replaced: " + workers + " then " + fresh);
+    }
+
+    private void assertRestartRefused(DaemonUnderTest daemon, Map<String, String> properties, Set<Long> workers,
+            String reason) throws Exception {
+        DaemonUnderTest.writeConfig(dir, "server.properties", properties);
+        int refusalsBefore = countRefusals(daemon);
+        Exec.Result restart = Exec.ctl(dir, daemon.config(), "-restart");
+        System.out.println("BadHandlerIT: restart -> exit " + restart.exitCode() + ", stderr: " + restart.stderr().strip());
+        assertEquals(78, restart.exitCode(), () -> "dm-ctl -restart on an invalid configuration: " + restart);
+        assertTrue(restart.stderr().contains("restart refused"), () -> "dm-ctl says so: " + restart);
+        Checks.assertOneLine("dm-ctl stderr", restart.stderr());
+        Await.until(TIMEOUT, () -> countRefusals(daemon) > refusalsBefore, "a 'restart refused' line in the log");
+        String refusal = daemon.logLines().stream().filter(l -> l.contains("restart refused")).reduce((a, b) -> b).orElseThrow();
+        assertTrue(refusal.contains(reason), () -> "the log gives the reason '" + reason + "': " + refusal);
+
+        // The old workers are untouched (the pool policy may have added one of the old configuration).
+        Status status = daemon.status();
+        assertTrue(status.workerPids().containsAll(workers), () -> "the old workers " + workers + " serve on:\n" + status.text());
+        assertEquals("normal", status.parentStatus());
+        for (DaemonUnderTest.WorkerEvent event : daemon.workerEvents()) {
+            assertTrue(event.started() || !workers.contains(event.pid()), () -> "an old worker exited: " + event);
+        }
+        assertTrue(daemon.logLines().stream().noneMatch(l -> l.contains("cannot boot")), "no worker ran the invalid configuration");
+        for (int i = 0; i < 4; i++) {
+            try (Echo echo = new Echo(daemon.port())) {
+                echo.roundTrip(Echo.randomBytes(new Random(i), 1000));
+            }
+        }
+    }
+
+    private static int countRefusals(DaemonUnderTest daemon) {
+        return (int) daemon.logLines().stream().filter(l -> l.contains("supervisor: restart refused")).count();
+    }
+}
