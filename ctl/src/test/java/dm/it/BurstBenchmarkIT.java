@@ -2,6 +2,7 @@ package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst of clients with long conversations against the seed's pool policy and the new one: how long
- * each client waits for its first echo. Prints the figures and checks that every client was served. The
- * claim that the new policy's worst wait is less than half the seed's did not hold reliably on the shared
- * 2-core build machine (worker boots are CPU-bound there), so it is asserted only with
+ * each client waits for its first echo. Prints the figures and checks that every client was served. On
+ * a 2-core machine starting some 40 worker JVMs at once is CPU-bound (seen: new/seed longest wait 0.57
+ * with the class archive, 0.7-0.9 without it, worse on a machine loaded by other builds), so the claim
+ * that the new policy's worst wait is less than half the seed's is asserted only with
  * {@code -Ddm.benchmark.assert=true}.
  */
 @ExtendWith(DmExtension.class)
@@ -48,6 +50,8 @@ class BurstBenchmarkIT {
 
     @Test
     void newPolicyServesABurstFasterThanTheSeedPolicy() throws Exception {
+        // Figures once per CI run are enough: .ci/run skips it on its second JDK.
+        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
         Figures seed = run("seed policy", "seed", Map.of("pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX,
                 "pool.max-spawn-rate", "1", "supervisor.tick-ms", "1000"));
         Figures fresh = run("new policy", "new", Map.of("supervisor.tick-ms", "200"));
@@ -69,7 +73,11 @@ class BurstBenchmarkIT {
         properties.put("pool.min", "" + POOL_MIN);
         properties.put("pool.max", "" + POOL_MAX);
         properties.put("shutdown.timeout-ms", "1000");
+        // Both runs start workers from one class archive (the shipped default), which the first run writes.
+        properties.put("worker.class-archive", "true");
+        properties.put("scoreboard.file", dir.resolve("dm.scoreboard").toString());
         try (DaemonUnderTest daemon = DaemonUnderTest.start(runDir, properties)) {
+            Await.until(Duration.ofSeconds(60), () -> archiveWritten(), "the class archive");
             daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(30));
 
             CountDownLatch go = new CountDownLatch(1);
@@ -125,6 +133,14 @@ class BurstBenchmarkIT {
             Collections.sort(boots);
             return new Figures(policy, percentile(sorted, 50), percentile(sorted, 90), sorted.get(sorted.size() - 1), total,
                     most, boots.isEmpty() ? -1 : percentile(boots, 50));
+        }
+    }
+
+    private boolean archiveWritten() {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.jsa"));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
