@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
             "4:timed out waiting for the daemon to act (it may still finish)",
             "64:bad command line",
             "65:the scoreboard file is not a dm scoreboard",
-            "69:no daemon running",
+            "69:no daemon running (client: cannot connect)",
             "77:permission denied on the scoreboard",
             "78:bad configuration"})
 public final class CtlMain implements Callable<Integer> {

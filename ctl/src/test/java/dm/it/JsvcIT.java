@@ -136,7 +136,7 @@ class JsvcIT {
         assertEquals(0, start.exitCode(), start.output() + log());
         long supervisor = Long.parseLong(Files.readString(dir.resolve("run/dm-jsvc.pid")).strip());
         await("2 workers and an echo on port " + port, Duration.ofSeconds(30),
-                () -> workerPids(marker).size() == 2 && echoes(port));
+                () -> workerPids(marker).size() >= 2 && echoes(port));
         System.out.printf("[JsvcIT] %s: dm-jsvc start to serving on port %d: %d ms%n", javaHome, port,
                 (System.nanoTime() - started) / 1_000_000);
 
@@ -157,9 +157,10 @@ class JsvcIT {
             ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
         }
         try {
-            await("2 respawned workers", Duration.ofSeconds(30), () -> {
+            await("at least 2 respawned workers", Duration.ofSeconds(30), () -> {
                 List<Long> now = workerPids(marker);
-                return now.size() == 2 && now.stream().noneMatch(workers::contains);
+                // At least pool.min; the spare policy may have added one for a busy probe meanwhile.
+                return now.size() >= 2 && now.stream().noneMatch(workers::contains);
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; killed " + workers + ", now " + workerPids(marker) + log(), e);
