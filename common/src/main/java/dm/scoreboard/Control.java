@@ -149,15 +149,26 @@ public final class Control {
         return value.getVolatileAck();
     }
 
-    /** Supervisor: the command {@code sequence} is carried out ({@code succeeded}) or refused. */
-    public void complete(long sequence, boolean succeeded) {
-        value.setOrderedResult(succeeded ? 0 : 1);
+    /** How the last completed command ended. */
+    public enum Result {
+        /** Carried out. */
+        DONE,
+        /** A restart refused: the configuration file is invalid; the workers run as they were. */
+        INVALID_CONFIGURATION,
+        /** A restart abandoned: workers of the new configuration cannot boot; the previous one is back. */
+        WORKERS_CANNOT_BOOT
+    }
+
+    /** Supervisor: the command {@code sequence} has ended with {@code result}. */
+    public void complete(long sequence, Result result) {
+        value.setOrderedResult(result.ordinal());
         value.setOrderedDone(sequence);
     }
 
-    /** Whether the last completed command succeeded (a refused restart: the configuration is invalid). */
-    public boolean lastSucceeded() {
-        return value.getVolatileResult() == 0;
+    public Result lastResult() {
+        Result[] all = Result.values();
+        int code = value.getVolatileResult();
+        return code >= 0 && code < all.length ? all[code] : Result.DONE;
     }
 
     public long completed() {

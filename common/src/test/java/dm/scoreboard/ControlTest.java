@@ -54,11 +54,11 @@ class ControlTest {
         control.acknowledge(sequence);
         assertEquals(sequence, control.acknowledged());
         assertEquals(0, control.completed());
-        control.complete(sequence, false);
+        control.complete(sequence, Control.Result.INVALID_CONFIGURATION);
         assertEquals(sequence, control.completed());
-        assertEquals(false, control.lastSucceeded());
-        control.complete(sequence + 1, true);
-        assertEquals(true, control.lastSucceeded());
+        assertEquals(Control.Result.INVALID_CONFIGURATION, control.lastResult());
+        control.complete(sequence + 1, Control.Result.DONE);
+        assertEquals(Control.Result.DONE, control.lastResult());
     }
 
     @Test

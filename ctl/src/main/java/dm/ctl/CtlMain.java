@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             "64:bad command line",
             "65:the scoreboard file is not a dm scoreboard",
             "69:no daemon running (client: cannot connect)",
+            "76:-restart abandoned: workers of the new configuration cannot boot (the previous one serves on)",
             "77:permission denied on the scoreboard",
             "78:bad configuration"})
 public final class CtlMain implements Callable<Integer> {

@@ -66,10 +66,17 @@ final class SendCommand {
                 System.err.println("dm-ctl: the daemon (pid " + supervisorPid + ") stopped during the restart");
                 return ExitCodes.FAILURE;
             }
-            if (!control.lastSucceeded()) {
-                System.err.println("dm-ctl: restart refused: the configuration is invalid (the daemon log says why);"
-                        + " the workers keep running as they are");
-                return ExitCodes.CONFIG;
+            switch (control.lastResult()) {
+                case INVALID_CONFIGURATION:
+                    System.err.println("dm-ctl: restart refused: the configuration is invalid (the daemon log says"
+                            + " why); the workers keep running as they are");
+                    return ExitCodes.CONFIG;
+                case WORKERS_CANNOT_BOOT:
+                    System.err.println("dm-ctl: restart abandoned: workers of the new configuration cannot boot (the"
+                            + " daemon log says why); the workers run the previous configuration");
+                    return ExitCodes.WORKERS_CANNOT_BOOT;
+                default:
+                    break;
             }
             System.out.printf("dm-ctl: restart done in %.1f s: workers %s replaced by %s%s%n", seconds(started),
                     pidsBefore, livePids(scoreboard), killedAfterTimeout(control.timeoutKills() - killsBefore));

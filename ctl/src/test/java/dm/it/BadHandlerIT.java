@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Handlers that cannot work: refused at start (78) when the class is missing or not a handler; the
  * daemon stops (76) without a respawn loop when a worker cannot create or start it; one connection
- * lost when it throws while serving; a restart refused (78) when the configuration became invalid.
+ * lost when it throws while serving; a restart refused (78) when the configuration became invalid, and
+ * abandoned (76), the previous configuration serving on, when the new handler cannot boot.
  */
 @ExtendWith(DmExtension.class)
 class BadHandlerIT {
@@ -178,6 +179,45 @@ class BadHandlerIT {
         assertEquals(0, restart.exitCode(), () -> "dm-ctl -restart with a good configuration: " + restart);
         Set<Long> fresh = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         assertTrue(fresh.stream().noneMatch(workers::contains), () -> "replaced: " + workers + " then " + fresh);
+    }
+
+    /**
+     * A restart into a handler whose start hook fails (a broken jar swapped in, say) must not take the
+     * service down: the restart is abandoned, dm-ctl says so with 76, and the pool goes back to the
+     * previous configuration and serves on.
+     */
+    @Test
+    void restartIntoAHandlerThatCannotBootIsAbandonedAndThePreviousConfigurationServesOn() throws Exception {
+        Map<String, String> good = DaemonUnderTest.defaults(dir);
+        good.put("pool.min", "3");
+        good.put("pool.min-spare", "0");
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", good));
+        daemon.awaitIdleWorkers(3, TIMEOUT);
+
+        Map<String, String> broken = new HashMap<>(good);
+        broken.putAll(withHandler("dm.it.handlers.FailingStartHandler"));
+        DaemonUnderTest.writeConfig(dir, "server.properties", broken);
+        Exec.Result restart = Exec.ctl(dir, daemon.config(), "-restart");
+        System.out.println("BadHandlerIT: restart into a failing handler -> exit " + restart.exitCode() + ", stderr: "
+                + restart.stderr().strip());
+        assertEquals(76, restart.exitCode(), () -> "dm-ctl -restart into a handler that cannot boot: " + restart);
+        assertTrue(restart.stderr().contains("restart abandoned"), () -> "dm-ctl says so: " + restart);
+        Checks.assertOneLine("dm-ctl stderr", restart.stderr());
+        assertTrue(daemon.logContains("supervisor: restart abandoned: worker \\d+ \\(slot \\d+\\) of the new configuration"),
+                "the log says why");
+
+        Status status = daemon.awaitIdleWorkers(3, TIMEOUT);
+        assertEquals("normal", status.parentStatus());
+        assertTrue(daemon.process().isAlive(), "the daemon runs on");
+        for (int i = 0; i < 6; i++) {
+            try (Echo echo = new Echo(daemon.port())) {
+                echo.roundTrip(Echo.randomBytes(new Random(i), 1000)); // the previous handler: echo
+            }
+        }
+        // And it can still be restarted, once the file is good again.
+        DaemonUnderTest.writeConfig(dir, "server.properties", good);
+        Exec.Result again = Exec.ctl(dir, daemon.config(), "-restart");
+        assertEquals(0, again.exitCode(), () -> "dm-ctl -restart with the good configuration: " + again);
     }
 
     private void assertRestartRefused(DaemonUnderTest daemon, Map<String, String> properties, Set<Long> workers,

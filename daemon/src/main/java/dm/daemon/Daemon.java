@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import dm.ExitCodes;
 import dm.ExitException;
 import dm.config.ServerConfig;
+import dm.scoreboard.Control;
 import dm.scoreboard.OwnerLock;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
@@ -83,7 +84,7 @@ final class Daemon implements AutoCloseable {
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);
             if (supervisor != null) {
-                scoreboard.control().complete(supervisor.activeCommand(), true);
+                scoreboard.control().complete(supervisor.activeCommand(), Control.Result.DONE);
             }
             scoreboard.delete();
             scoreboard = null;

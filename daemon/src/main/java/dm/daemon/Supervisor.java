@@ -55,6 +55,8 @@ final class Supervisor {
     private int bootDeathsInARow;
     private String bootFailure;
     private boolean atMax;
+    /** The configuration before the restart in progress, to go back to if the new one cannot boot. */
+    private ServerConfig previousConfig;
     private long lastQueueSampleNanos = System.nanoTime();
 
     Supervisor(ServerConfig config, Scoreboard scoreboard, WorkerLauncher launcher) {
@@ -211,15 +213,20 @@ final class Supervisor {
         if (status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN) {
             return;
         }
-        if (exitValue == ExitCodes.WORKER_BOOT_FAILED) {
-            bootFailure = "worker " + worker.pid + " (slot " + worker.slot + ") could not boot (see its error above)";
-            return;
-        }
         if (worker.exitRequested) {
             if (request == ShutdownRequest.RESTART) {
                 spawnWorker(worker.slot);
             }
             return; // retired or shut down: gone for good
+        }
+        if (exitValue == ExitCodes.WORKER_BOOT_FAILED && status == ParentStatus.CHILD_RESTART
+                && worker.generation == generation && previousConfig != null) {
+            abandonRestart(worker);
+            return;
+        }
+        if (exitValue == ExitCodes.WORKER_BOOT_FAILED) {
+            bootFailure = "worker " + worker.pid + " (slot " + worker.slot + ") could not boot (see its error above)";
+            return;
         }
         if (exitValue == ExitCodes.WORKER_RECYCLED) {
             if (worker.replacementSlot < 0) {
@@ -244,6 +251,38 @@ final class Supervisor {
                     worker.uptimeMillis(), waitMillis);
             respawnAt[worker.slot] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         }
+    }
+
+    /**
+     * A worker of the new configuration cannot boot (a handler jar swapped for a broken one, say):
+     * rather than take the service down, go back to the configuration the remaining workers run,
+     * and replace the slots that were given up with it.
+     */
+    private void abandonRestart(WorkerProcess failed) {
+        log.error("restart abandoned: worker {} (slot {}) of the new configuration could not boot (see its error"
+                + " above); going back to the previous configuration", failed.pid, failed.slot);
+        config = previousConfig;
+        previousConfig = null;
+        try {
+            config.writeSnapshot(config.snapshotFile());
+        } catch (IOException e) {
+            bootFailure = "cannot write " + config.snapshotFile() + ": " + e.getMessage();
+            return;
+        }
+        launcher.reconfigure(config);
+        applyPoolSettings();
+        long abandoned = generation--;
+        for (WorkerProcess worker : workers) {
+            if (worker != null && worker.generation == abandoned) {
+                worker.requestExit(); // replaced, in its slot, by a worker of the previous configuration
+                scoreboard.slot(worker.slot).request(ShutdownRequest.RESTART);
+                worker.kill("killed: started with the abandoned configuration");
+            }
+        }
+        status = ParentStatus.NORMAL;
+        control.setStatus(ParentStatus.NORMAL);
+        control.complete(activeCommand, Control.Result.WORKERS_CANNOT_BOOT);
+        spawnWorker(failed.slot);
     }
 
     private void spawnWorker(int slotIndex) {
@@ -308,9 +347,10 @@ final class Supervisor {
             case CHILD_RESTART:
                 Optional<ServerConfig> fresh = ConfigReload.reload(config);
                 if (fresh.isEmpty()) {
-                    control.complete(commandSequence, false);
+                    control.complete(commandSequence, Control.Result.INVALID_CONFIGURATION);
                     return;
                 }
+                previousConfig = config;
                 config = fresh.get();
                 launcher.reconfigure(config);
                 applyPoolSettings();
@@ -353,7 +393,8 @@ final class Supervisor {
         if (old == 0 && booting == 0) {
             status = ParentStatus.NORMAL;
             control.setStatus(ParentStatus.NORMAL);
-            control.complete(activeCommand, true);
+            control.complete(activeCommand, Control.Result.DONE);
+            previousConfig = null;
             log.info("restart: every worker replaced");
             return;
         }
