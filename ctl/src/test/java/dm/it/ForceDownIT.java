@@ -25,7 +25,8 @@ class ForceDownIT {
 
     @Test
     void forceDownLeavesNoProcessAndAFreePort() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "4"));
+        // One spare is enough: with the default two, the busy conversation below would make the pool grow.
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "4", "pool.min-spare", "1"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         try (Echo busy = new Echo(daemon.port())) {
             busy.roundTrip(Echo.randomBytes(new Random(), 1000)); // one worker busy with an open conversation
