@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -102,21 +100,7 @@ class PoolPolicyIT {
             // Spares: once the clients leave, 16 idle workers are more than pool.max-spare: retire, one per tick,
             // down to pool.min (which is above pool.max-spare here, so pool.min is the floor).
             int linesBeforeRelease = daemon.logLines().size();
-            AtomicBoolean sampling = new AtomicBoolean(true);
-            AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
-            AtomicInteger samples = new AtomicInteger();
-            Thread sampler = new Thread(() -> {
-                while (sampling.get()) {
-                    fewest.accumulateAndGet(daemon.workerProcesses().size(), Math::min);
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "worker-count-sampler");
-            sampler.start();
+            WorkerCountSampler sampler = WorkerCountSampler.start(daemon);
             long released = System.nanoTime();
             clients.release(Duration.ofSeconds(60));
             Await.until(Duration.ofSeconds(30), () -> LogTimes.find(tail(daemon, linesBeforeRelease), RETIRE).size()
@@ -124,8 +108,7 @@ class PoolPolicyIT {
             long shrunk = System.nanoTime();
             // Settled: several more ticks without a change.
             Thread.sleep(10L * TICK_MS);
-            sampling.set(false);
-            sampler.join();
+            sampler.stop();
 
             List<String> after = tail(daemon, linesBeforeRelease);
             List<LogTimes.Hit> retires = LogTimes.find(after, RETIRE);
@@ -134,8 +117,8 @@ class PoolPolicyIT {
                 gaps.add(retires.get(i).millis() - retires.get(i - 1).millis());
             }
             System.out.printf("PoolPolicyIT: %d retirements in %d ms after the release, gaps %s ms; fewest worker JVMs"
-                    + " seen %d in %d samples%n", retires.size(), (shrunk - released) / 1_000_000, gaps, fewest.get(),
-                    samples.get());
+                    + " seen %d in %d samples%n", retires.size(), (shrunk - released) / 1_000_000, gaps, sampler.fewest(),
+                    sampler.samples());
             assertEquals(POOL_MAX - POOL_MIN, retires.size(), () -> "retirements, one per idle extra:\n"
                     + String.join("\n", after));
             // One per tick: a single gap can look short when the supervisor was descheduled before it logged (a busy
@@ -149,7 +132,7 @@ class PoolPolicyIT {
             }
             assertTrue(LogTimes.find(after, SPAWN).isEmpty(), () -> "no worker started while shrinking:\n"
                     + String.join("\n", after));
-            assertTrue(fewest.get() >= POOL_MIN, "worker JVMs never below pool.min: fewest " + fewest.get());
+            assertTrue(sampler.fewest() >= POOL_MIN, "worker JVMs never below pool.min: fewest " + sampler.fewest());
             PoolStatus settled = PoolStatus.of(daemon);
             assertEquals(POOL_MIN, settled.total(), () -> "pool.min workers left:\n" + settled.text());
             assertEquals(POOL_MIN, settled.idle(), () -> "all idle:\n" + settled.text());

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -48,17 +47,7 @@ class RecyclingIT {
         daemon.awaitIdleWorkers(poolMin, Duration.ofSeconds(30));
 
         // The live worker JVMs, sampled as fast as /proc allows while the traffic runs.
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
-        AtomicInteger samples = new AtomicInteger();
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                fewest.accumulateAndGet(daemon.workerProcesses().size(), Math::min);
-                samples.incrementAndGet();
-                Thread.onSpinWait();
-            }
-        }, "worker-count-sampler");
-        sampler.start();
+        WorkerCountSampler sampler = WorkerCountSampler.start(daemon);
 
         Map<Long, AtomicInteger> servedBy = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -83,19 +72,18 @@ class RecyclingIT {
             assertTrue(!thread.isAlive(), thread.getName() + " still running");
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        sampling.set(false);
-        sampler.join();
+        sampler.stop();
         assertTrue(failures.isEmpty(), () -> failures.size() + " failed connections: " + failures);
 
         int connections = threads * connectionsEach;
         Map<Long, Integer> counts = new TreeMap<>();
         servedBy.forEach((pid, n) -> counts.put(pid, n.get()));
         System.out.printf("RecyclingIT: %d connections in %d ms served by %d workers %s; fewest worker JVMs %d in %d samples%n",
-                connections, elapsed, counts.size(), counts, fewest.get(), samples.get());
+                connections, elapsed, counts.size(), counts, sampler.fewest(), sampler.samples());
         assertEquals(connections, counts.values().stream().mapToInt(Integer::intValue).sum(), "connections answered");
         counts.forEach((pid, n) -> assertTrue(n <= maxRequests + jitter,
                 "worker " + pid + " served " + n + " connections, more than worker.max-requests + jitter"));
-        assertTrue(fewest.get() >= poolMin, "live worker JVMs never below pool.min: fewest " + fewest.get());
+        assertTrue(sampler.fewest() >= poolMin, "live worker JVMs never below pool.min: fewest " + sampler.fewest());
 
         // By the log: every worker that left for worker.max-requests served N..N+jitter connections, and
         // its replacement was started and accepting before it exited.
