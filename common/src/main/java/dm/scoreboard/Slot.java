@@ -66,10 +66,11 @@ public final class Slot {
         return value.getVolatileMaxCalls();
     }
 
-    /** True while the worker serves the connection after which it will leave (worker.max-requests). */
-    public boolean servingLastCall() {
+    /** The worker serves, or has served, the connection after which it leaves (worker.max-requests). */
+    public boolean reachedMaxCalls() {
         long max = maxCalls();
-        return max > 0 && calls() >= max && state() == WorkerState.BUSY;
+        WorkerState state = state();
+        return max > 0 && calls() >= max && (state == WorkerState.BUSY || state == WorkerState.EXITING);
     }
 
     /** Supervisor: a fresh worker is about to be spawned into this slot. */

@@ -1,12 +1,12 @@
 package dm.ctl;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
+import dm.net.Addresses;
 import dm.scoreboard.WorkerState;
 
 /** Renders a {@link PoolSnapshot} as text, JSON, or Prometheus metrics. */
@@ -35,7 +35,7 @@ final class StatusFormat {
         for (PoolSnapshot.Worker w : s.workers()) {
             out.append(String.format("%4d  %8d  %-8s  %-19s  %8d  %9s  %s%n", w.slot(), w.pid(),
                     w.state().name().toLowerCase(Locale.ROOT), time(w.startedMillis()), w.calls(),
-                    w.busyMillis() < 0 ? "-" : w.busyMillis() + " ms", w.client() == null ? "-" : address(w.client())));
+                    w.busyMillis() < 0 ? "-" : w.busyMillis() + " ms", w.client() == null ? "-" : Addresses.format(w.client())));
         }
         return out.toString();
     }
@@ -70,7 +70,7 @@ final class StatusFormat {
             field(out, "started", Instant.ofEpochMilli(w.startedMillis()).toString()).append(',');
             field(out, "requests", w.calls()).append(',');
             field(out, "request_duration_ms", w.busyMillis() < 0 ? null : w.busyMillis()).append(',');
-            field(out, "client", w.client() == null ? null : address(w.client())).append('}');
+            field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append('}');
         }
         return out.append("]}").append(System.lineSeparator()).toString();
     }
@@ -155,7 +155,4 @@ final class StatusFormat {
         return days > 0 ? days + "d " + hms : hms;
     }
 
-    private static String address(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
-    }
 }

@@ -13,6 +13,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 
+import dm.net.Addresses;
+
 /**
  * The one listening socket of the pool, always on file descriptor 0 of the supervisor, so that
  * every worker JVM started with stdin inherited finds it on its own fd 0 and blocks in accept().
@@ -99,7 +101,7 @@ public final class ListenSocket {
         } catch (UnknownHostException e) {
             throw new ListenException("server.bind = '" + host + "': unknown host");
         }
-        String where = hostPort(bindAddress, port);
+        String where = Addresses.format(bindAddress, port);
         int fd = -1;
         try {
             boolean v6 = bindAddress instanceof Inet6Address;
@@ -195,10 +197,6 @@ public final class ListenSocket {
         return b.array();
     }
 
-    private static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
-    }
 
     public InetSocketAddress address() {
         return address;
@@ -218,7 +216,7 @@ public final class ListenSocket {
     }
 
     public String describe() {
-        return hostPort(address.getAddress(), address.getPort())
+        return Addresses.format(address.getAddress(), address.getPort())
                 + (adopted ? " (socket inherited on fd 0)" : " (backlog " + backlog + ")");
     }
 

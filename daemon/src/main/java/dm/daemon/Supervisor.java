@@ -1,7 +1,6 @@
 package dm.daemon;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
 import dm.config.ServerConfig;
+import dm.net.Addresses;
 import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
@@ -516,9 +516,7 @@ final class Supervisor {
                 }
                 continue;
             }
-            boolean lastCall = slot.servingLastCall()
-                    || (slot.state() == WorkerState.EXITING && slot.maxCalls() > 0 && slot.calls() >= slot.maxCalls());
-            if (!lastCall) {
+            if (!slot.reachedMaxCalls()) {
                 continue;
             }
             int free = freeSlot();
@@ -585,7 +583,7 @@ final class Supervisor {
             long busyFor = nowMillis - busySince;
             if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis()) {
                 String reason = String.format("killed after request timeout: slot %d, client %s, busy for %d ms"
-                        + " (worker.request-timeout-ms = %d)", worker.slot, describe(slot.client()), busyFor,
+                        + " (worker.request-timeout-ms = %d)", worker.slot, Addresses.format(slot.client()), busyFor,
                         config.requestTimeoutMillis());
                 log.warn("worker {} {}", worker.pid, reason);
                 control.countTimeoutKill();
@@ -595,7 +593,7 @@ final class Supervisor {
                 worker.slowReportedFor = busySince;
                 control.countSlowRequest();
                 log.warn("slow request: worker {} (slot {}), client {}, busy for {} ms", worker.pid, worker.slot,
-                        describe(slot.client()), busyFor);
+                        Addresses.format(slot.client()), busyFor);
             }
         }
     }
@@ -635,9 +633,6 @@ final class Supervisor {
         return live;
     }
 
-    private static String describe(InetSocketAddress client) {
-        return client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort();
-    }
 
     /** The dm-ctl command that ended the supervisor, to be marked complete on the way out. */
     long activeCommand() {

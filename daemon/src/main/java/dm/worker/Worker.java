@@ -18,6 +18,7 @@ import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.handler.ConnectionHandler;
 import dm.handler.WorkerContext;
+import dm.net.Addresses;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.ScoreboardException;
 import dm.scoreboard.ShutdownRequest;
@@ -121,33 +122,30 @@ final class Worker implements WorkerContext {
             client = (InetSocketAddress) channel.getRemoteAddress();
             calls = slot.beginConnection(client, System.currentTimeMillis());
             scoreboard.control().countAccepted();
-            log.info("new client connected: {}:{}", client.getAddress().getHostAddress(), client.getPort());
+            log.info("new client connected: {}", Addresses.format(client));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // Applies to this connection's socket only; the shared listening socket stays blocking.
             channel.socket().setSoTimeout(readTimeoutMillis);
             handler.handle(new AcceptedConnection(channel, client, this));
         } catch (SocketTimeoutException e) {
-            log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", describe(client),
+            log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", Addresses.format(client),
                     readTimeoutMillis);
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) {
                 throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
             }
-            log.warn("handler failed on {}: {}", describe(client), e.toString());
+            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
         } catch (Throwable e) {
             // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
             // this one connection, not the worker.
-            log.warn("handler failed on {}: {}", describe(client), e.toString());
+            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
         } finally {
             slot.endConnection();
         }
-        log.info("client disconnected: {}", describe(client));
+        log.info("client disconnected: {}", Addresses.format(client));
         return calls;
     }
 
-    private static String describe(InetSocketAddress client) {
-        return client == null ? "?" : client.getAddress().getHostAddress() + ":" + client.getPort();
-    }
 
     private static long millisSinceStart() {
         return ProcessHandle.current().info().startInstant()
