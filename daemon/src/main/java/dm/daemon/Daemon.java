@@ -55,7 +55,8 @@ final class Daemon implements AutoCloseable {
         scoreboard.control().announce(pid, System.currentTimeMillis());
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
-        supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM);
+        supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
+                new ListenQueueProbe());
         log.info("listening on {}", socket.describe());
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
                 config.poolMax(), config.handlerClass());

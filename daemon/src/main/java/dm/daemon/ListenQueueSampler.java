@@ -1,28 +1,31 @@
 package dm.daemon;
 
-import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 
-/** Reads the accept queue about once a second for the "max listen queue" of dm-ctl status. */
+/**
+ * Records the longest accept queue seen, for dm-ctl status, on every tick, and the backlog of a
+ * socket that was handed to us (systemd chose it, not our configuration).
+ */
 final class ListenQueueSampler {
-    private static final long INTERVAL_NANOS = 1_000_000_000L;
-
     private final Control control;
-    private final Clock clock;
-    private long lastSampleNanos;
+    private final ListenQueueProbe probe;
 
-    ListenQueueSampler(Control control, Clock clock) {
+    ListenQueueSampler(Control control, ListenQueueProbe probe) {
         this.control = control;
-        this.clock = clock;
-        this.lastSampleNanos = clock.nanoTime();
+        this.probe = probe;
     }
 
     void sample() {
-        long now = clock.nanoTime();
-        if (now - lastSampleNanos < INTERVAL_NANOS) {
+        if (probe == null) {
             return;
         }
-        lastSampleNanos = now;
-        control.recordListenQueue(ListenQueue.length(control.port()));
+        ListenQueueProbe.Reading reading = probe.read();
+        if (reading == null) {
+            return;
+        }
+        control.recordListenQueue(reading.queued());
+        if (control.backlog() < 0) {
+            control.setBacklog((int) reading.backlog());
+        }
     }
 }

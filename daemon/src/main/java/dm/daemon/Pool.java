@@ -75,6 +75,11 @@ final class Pool {
         return workers().size();
     }
 
+    /** Whether a worker of {@code generation} has got as far as accepting (under load it is busy, not idle). */
+    boolean anyAccepted(Generation generation) {
+        return !workers(worker -> worker.generation == generation && state(worker) != WorkerState.STARTING).isEmpty();
+    }
+
     /** The first slot with no worker and none due, or -1. */
     int freeSlot() {
         for (PoolSlot slot : slots) {

@@ -24,8 +24,7 @@ final class PoolSizer {
         this.control = control;
     }
 
-    /** Returns the census it acted on. */
-    Census manage(Generation generation) {
+    void manage(Generation generation) {
         ServerConfig config = generation.config();
         Census census = pool.census();
         control.recordBusy(census.busy());
@@ -45,7 +44,6 @@ final class PoolSizer {
             log.warn("pool.max {} reached: all workers busy, connections wait in the accept queue", config.poolMax());
         }
         atMax = decision.wantedMoreThanMax();
-        return census;
     }
 
     /** The idle worker in the highest slot, so that the pool shrinks from the top. */

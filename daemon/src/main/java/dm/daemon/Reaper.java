@@ -13,8 +13,18 @@ import dm.scoreboard.WorkerState;
  */
 final class Reaper {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
-    /** A worker that dies this many times in a row before it ever accepted means the pool cannot boot. */
+    /**
+     * Workers of one configuration that the JVM refuses to start this many times in a row, with no
+     * worker of it accepting in between, mean the pool cannot boot (an unknown option in
+     * worker.jvm-options, a heap too small to start).
+     */
     static final int MAX_BOOT_DEATHS_IN_A_ROW = 3;
+    /**
+     * What the java launcher exits with when the JVM cannot be created. A worker killed while it
+     * boots (the OOM killer, an operator) is no sign of a broken configuration: it gets the crash
+     * back-off and never stops the daemon.
+     */
+    static final int JVM_REFUSED_TO_START = 1;
 
     private final Pool pool;
     private final Clock clock;
@@ -57,7 +67,7 @@ final class Reaper {
         return verdict;
     }
 
-    /** A worker of the current configuration accepts: the configuration boots. */
+    /** A worker of the current configuration has accepted: the configuration boots. */
     void workerAccepted() {
         bootDeathsInARow = 0;
     }
@@ -82,7 +92,7 @@ final class Reaper {
         if (worker.killed()) {
             return Verdict.REPLACE_NOW; // request timeout: replace at once
         }
-        if (neverAccepted && ++bootDeathsInARow >= MAX_BOOT_DEATHS_IN_A_ROW) {
+        if (neverAccepted && exitValue == JVM_REFUSED_TO_START && ++bootDeathsInARow >= MAX_BOOT_DEATHS_IN_A_ROW) {
             return new Verdict.StopDaemon(bootDeathsInARow + " workers in a row died before accepting (last: "
                     + ExitStatus.describe(exitValue, null) + "); check worker.jvm-options and the output above");
         }

@@ -50,7 +50,7 @@ final class Supervisor {
     private String stopReason;
     private long nextTickNanos;
 
-    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock) {
+    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe) {
         this.control = scoreboard.control();
         this.clock = clock;
         this.current = first;
@@ -60,7 +60,7 @@ final class Supervisor {
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
         this.timeouts = new Timeouts(pool, control, clock);
-        this.queueSampler = new ListenQueueSampler(control, clock);
+        this.queueSampler = new ListenQueueSampler(control, queueProbe);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
         for (int i = 0; i < first.config().poolMin(); i++) {
@@ -165,8 +165,8 @@ final class Supervisor {
         timeouts.watchBusyWorkers(current.config());
         recycler.replaceRetiringWorkers();
         recycler.restartTrainedWorker();
-        Census census = sizer.manage(current);
-        if (census.idle() > 0) {
+        sizer.manage(current);
+        if (pool.anyAccepted(current)) {
             reaper.workerAccepted();
         }
         queueSampler.sample();

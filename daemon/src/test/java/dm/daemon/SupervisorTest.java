@@ -369,6 +369,53 @@ class SupervisorTest {
         }
     }
 
+    @Test
+    void workersKilledWhileTheyBootAreReplacedWithBackOffAndNeverStopTheDaemon() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.max-backoff-ms", "400"))) {
+            loop.turn();
+            for (int kill = 0; kill < 20; kill++) {
+                FakeWorker victim = loop.launcher.alive().get(kill % loop.live());
+                victim.exit(128 + 9); // SIGKILL from outside, before it accepted
+                loop.turn();
+                loop.clock.advanceMillis(400);
+                loop.turn();
+                assertEquals(2, loop.live(), "back to pool.min after kill " + kill);
+            }
+        }
+    }
+
+    @Test
+    void refusedStartsCountInARowOnlyUntilAWorkerOfTheConfigurationAccepts() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.max-backoff-ms", "0"))) {
+            loop.turn();
+            FakeWorker serving = loop.launcher.inSlot(1);
+            for (int round = 0; round < 3; round++) {
+                for (int death = 1; death < Reaper.MAX_BOOT_DEATHS_IN_A_ROW; death++) {
+                    loop.launcher.inSlot(0).exit(Reaper.JVM_REFUSED_TO_START);
+                    loop.turn();
+                }
+                serving.accept();
+                serving.busy(loop.clock.currentTimeMillis()); // busy under load, never seen idle
+                loop.tick();
+            }
+            assertEquals(2, loop.live(), "two refusals at a time, each followed by a worker that accepts: no stop");
+        }
+    }
+
+    @Test
+    void anExitIsReapedAndReplacedOnTheTurnItArrivesNotAtTheNextTick() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "3", "supervisor.tick-ms", "10000"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            loop.clock.advanceMillis(5000); // past worker.min-uptime-ms: no back-off
+            loop.launcher.inSlot(0).exit(128 + 9);
+            loop.launcher.inSlot(2).exit(128 + 9);
+            loop.turn(); // the clock has not moved: no tick is due
+            assertEquals(3, loop.live(), "both replaced on the same turn");
+            assertEquals(5, loop.launcher.started().size());
+        }
+    }
+
     private static long askedToRestart(List<FakeWorker> workers) {
         return workers.stream().filter(w -> w.isAlive() && w.slot.request() == ShutdownRequest.RESTART).count();
     }
