@@ -1,0 +1,80 @@
+package dm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers killed at random (the kernel's OOM killer in a bad minute), booting ones too, under
+ * load: the daemon never stops, each kill costs at most the one connection that worker held, and
+ * the pool comes back to pool.min. 8 s in CI; -Ddm.faults.seconds=20 for the long form.
+ */
+@ExtendWith(DmExtension.class)
+class FaultCampaignIT {
+    static final int POOL_MIN = 4;
+    static final long SECONDS = Long.getLong("dm.faults.seconds", 8);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void randomKillsEvery100To250MsNeverStopTheDaemon() throws Exception {
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", Integer.toString(POOL_MIN),
+                "pool.max", "16", "worker.max-backoff-ms", "1000"));
+        daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(60));
+        Random random = new Random(42);
+        int kills = 0;
+        int killsOfYoungWorkers = 0;
+        int successesBefore;
+        List<String> failures;
+        long campaignEnd;
+        try (EchoLoad load = new EchoLoad(daemon.port(), 4, 30_000)) {
+            Await.until(Duration.ofSeconds(30), () -> load.successes() >= 50, "load under way");
+            successesBefore = load.successes();
+            long end = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
+            while (System.nanoTime() - end < 0) {
+                List<ProcessHandle> workers = daemon.workerProcesses();
+                if (!workers.isEmpty()) {
+                    ProcessHandle victim = workers.get(random.nextInt(workers.size()));
+                    boolean young = victim.info().startInstant()
+                            .map(started -> Duration.between(started, java.time.Instant.now()).toMillis() < 1000)
+                            .orElse(false);
+                    if (victim.destroyForcibly()) {
+                        kills++;
+                        if (young) {
+                            killsOfYoungWorkers++;
+                        }
+                    }
+                }
+                assertTrue(daemon.process().isAlive(), () -> "the daemon stopped during the campaign:\n"
+                        + String.join("\n", daemon.logLines()));
+                Thread.sleep(100 + random.nextInt(151)); // the campaign's own pace, not a wait for a condition
+            }
+            campaignEnd = System.nanoTime();
+            daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(60));
+            long backMillis = (System.nanoTime() - campaignEnd) / 1_000_000;
+            int afterCampaign = load.successes();
+            Await.until(Duration.ofSeconds(30), () -> load.successes() >= afterCampaign + 50, "serving after the campaign");
+            load.close();
+            failures = load.failures();
+            System.out.printf("FaultCampaignIT: %d s, %d kills (%d of workers under 1 s old), %d connections served,"
+                    + " %d failed, pool back at pool.min %d idle %d ms after the last kill%n", SECONDS, kills,
+                    killsOfYoungWorkers, load.successes() - successesBefore, failures.size(), POOL_MIN, backMillis);
+        }
+        assertTrue(daemon.process().isAlive(), "the daemon survived");
+        assertTrue(failures.size() <= kills, () -> failures.size() + " failed connections for " + kills + " kills: "
+                + failures);
+        assertTrue(killsOfYoungWorkers > 0, "some kills hit workers while they booted");
+        assertEquals("normal", daemon.status().parentStatus());
+        assertTrue(daemon.logLines().stream().noneMatch(l -> l.contains("cannot boot")), "never judged unable to boot");
+    }
+}
