@@ -47,10 +47,15 @@ final class EchoLoad implements AutoCloseable {
 
     /** Stops the clients and waits for each to finish its connection. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop.set(true);
         for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while the load stopped", e);
+            }
             if (thread.isAlive()) {
                 throw new AssertionError(thread.getName() + " still running 60 s after the load stopped");
             }
