@@ -140,7 +140,7 @@ class BadConfigIT {
         try (Echo echo = new Echo(first.port())) {
             echo.roundTrip(Echo.randomBytes(new Random(), 10_000));
         }
-        Status status = first.status();
+        PoolStatus status = first.status();
         assertEquals(first.pid(), status.supervisorPid(), "scoreboard still the first daemon's");
         assertEquals("normal", status.parentStatus());
     }

@@ -206,7 +206,7 @@ class BadHandlerIT {
         assertTrue(daemon.logContains("supervisor: restart abandoned: worker \\d+ \\(slot \\d+\\) of the new configuration"),
                 "the log says why");
 
-        Status status = daemon.awaitIdleWorkers(3, TIMEOUT);
+        PoolStatus status = daemon.awaitIdleWorkers(3, TIMEOUT);
         assertEquals("normal", status.parentStatus());
         assertTrue(daemon.process().isAlive(), "the daemon runs on");
         for (int i = 0; i < 6; i++) {
@@ -234,7 +234,7 @@ class BadHandlerIT {
         assertTrue(refusal.contains(reason), () -> "the log gives the reason '" + reason + "': " + refusal);
 
         // The old workers are untouched (the pool policy may have added one of the old configuration).
-        Status status = daemon.status();
+        PoolStatus status = daemon.status();
         assertTrue(status.workerPids().containsAll(workers), () -> "the old workers " + workers + " serve on:\n" + status.text());
         assertEquals("normal", status.parentStatus());
         for (DaemonUnderTest.WorkerEvent event : daemon.workerEvents()) {

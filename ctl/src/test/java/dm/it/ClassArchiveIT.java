@@ -45,7 +45,7 @@ class ClassArchiveIT {
         // The trainer is replaced by a worker from the archive; after a restart every worker uses it.
         Exec.Result restart = Exec.ctl(dir, first.config(), "-restart");
         assertEquals(0, restart.exitCode(), restart::toString);
-        Status status = first.awaitIdleWorkers(2, TIMEOUT);
+        PoolStatus status = first.awaitIdleWorkers(2, TIMEOUT);
         assertEquals(2, status.workerPids().size(), () -> "pool size after training and restart:\n" + status.text());
         for (long pid : status.workerPids()) {
             assertTrue(commandLine(pid).contains("-XX:SharedArchiveFile=" + archives.get(0)),

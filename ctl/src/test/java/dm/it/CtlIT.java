@@ -71,7 +71,7 @@ class CtlIT {
     @Test
     void statusWithDaemonListsEveryLiveSlot() {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
-        Status status = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
+        PoolStatus status = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         System.out.println("CtlIT: dm-ctl status:\n" + status.text());
         assertEquals(daemon.pid(), status.supervisorPid(), "supervisor pid");
         assertEquals("normal", status.parentStatus(), "parent status");
@@ -81,7 +81,7 @@ class CtlIT {
         Set<Long> children = new TreeSet<>();
         daemon.workerProcesses().forEach(p -> children.add(p.pid()));
         assertEquals(children, new TreeSet<>(status.workerPids()), "status pids are the supervisor's worker JVMs");
-        for (Status.Row row : status.rows()) {
+        for (PoolStatus.Row row : status.rows()) {
             assertEquals(daemon.liveWorkersByLog().get(row.slot()), Long.valueOf(row.pid()), "slot " + row.slot());
         }
     }

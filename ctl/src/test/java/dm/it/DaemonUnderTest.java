@@ -193,16 +193,16 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Runs bin/dm-ctl -c CONFIG status and parses it. */
-    Status status() {
+    PoolStatus status() {
         Exec.Result result = Exec.ctl(dir, config, "status");
         assertEquals(0, result.exitCode(), () -> "dm-ctl status failed: " + result);
-        return Status.parse(result.stdout());
+        return PoolStatus.parse(result.stdout());
     }
 
     /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. blocked in accept(). */
-    Status awaitIdleWorkers(int count, Duration timeout) {
+    PoolStatus awaitIdleWorkers(int count, Duration timeout) {
         return Await.value(timeout, () -> {
-            Status status = status();
+            PoolStatus status = status();
             return status.rows().stream().filter(r -> r.state().equals("idle")).count() >= count
                     ? Optional.of(status) : Optional.empty();
         }, count + " idle workers in dm-ctl status");

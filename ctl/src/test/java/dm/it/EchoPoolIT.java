@@ -75,7 +75,7 @@ class EchoPoolIT {
         assertTrue(daemon.logContains(Pattern.quote("(3 of 3 busy): starting 1")), "growth from 3 logged");
 
         // Saturated: 4 busy workers, 2 clients waiting in the accept queue, and no fifth worker.
-        Status status = daemon.status();
+        PoolStatus status = daemon.status();
         System.out.println("EchoPoolIT: status at saturation:\n" + status.text());
         assertEquals(POOL_MAX, status.workerPids().size(), "live worker pids at saturation");
         assertEquals(POOL_MAX, status.count("busy"), "busy workers at saturation");
@@ -101,7 +101,7 @@ class EchoPoolIT {
         assertFalse(daemon.logContains(Pattern.quote("(" + POOL_MAX + " of " + POOL_MAX + " busy): starting")),
                 "no attempt to grow beyond pool.max");
         assertTrue(daemon.logContains("pool.max " + POOL_MAX + " reached: all workers busy"), "saturation logged");
-        Status after = daemon.status();
+        PoolStatus after = daemon.status();
         assertTrue(after.workerPids().size() <= POOL_MAX, () -> "live workers after: " + after.text());
     }
 }

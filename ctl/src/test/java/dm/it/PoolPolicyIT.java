@@ -90,7 +90,7 @@ class PoolPolicyIT {
                         "one wave per tick at most: " + spawns.get(i - 1).line() + " / " + spawns.get(i).line());
             }
 
-            PoolStatus saturated = PoolStatus.of(daemon);
+            PoolStatus saturated = daemon.status();
             System.out.println("PoolPolicyIT: at pool.max:\n" + saturated.text());
             assertEquals(POOL_MAX, saturated.total(), "workers at pool.max");
             assertEquals(POOL_MAX, saturated.busy(), "every worker busy at pool.max");
@@ -133,7 +133,7 @@ class PoolPolicyIT {
             assertTrue(LogTimes.find(after, SPAWN).isEmpty(), () -> "no worker started while shrinking:\n"
                     + String.join("\n", after));
             assertTrue(sampler.fewest() >= POOL_MIN, "worker JVMs never below pool.min: fewest " + sampler.fewest());
-            PoolStatus settled = PoolStatus.of(daemon);
+            PoolStatus settled = daemon.status();
             assertEquals(POOL_MIN, settled.total(), () -> "pool.min workers left:\n" + settled.text());
             assertEquals(POOL_MIN, settled.idle(), () -> "all idle:\n" + settled.text());
             assertEquals(POOL_MIN, daemon.workerProcesses().size(), "worker JVMs left");

@@ -32,7 +32,7 @@ class RestartIT {
     @Test
     void restartUnderLoadReplacesEveryWorkerWithoutAFailedConnection() throws Exception {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
-        Status before = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
+        PoolStatus before = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         Set<Long> pidsBefore = before.workerPids();
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -96,7 +96,7 @@ class RestartIT {
                     during, gap / 1e6, times.size());
             assertTrue(during > 0, "echoes were served during the restart");
 
-            Status after = daemon.status();
+            PoolStatus after = daemon.status();
             Set<Long> pidsAfter = after.workerPids();
             Set<Long> kept = new HashSet<>(pidsBefore);
             kept.retainAll(pidsAfter);

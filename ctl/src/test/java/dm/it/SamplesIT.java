@@ -131,7 +131,7 @@ class SamplesIT {
     void lineProtocolGivesItsDocumentedReplies() throws Exception {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "1",
                 "worker.handler", "dm.handler.LineProtocolHandler", "worker.jvm-options", "-XX:+UseSerialGC -Xmx32m"));
-        Status status = daemon.awaitIdleWorkers(1, TIMEOUT);
+        PoolStatus status = daemon.awaitIdleWorkers(1, TIMEOUT);
         long pid = status.workerPids().iterator().next();
         try (LineClient client = new LineClient(daemon.port())) {
             assertEquals("PONG", client.ask("PING"));

@@ -52,7 +52,7 @@ class StatusIT {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MAX, "pool.max", "" + POOL_MAX,
                 "worker.slow-request-ms", "" + SLOW_MS));
         daemon.awaitIdleWorkers(POOL_MAX, Duration.ofSeconds(30));
-        PoolStatus fresh = PoolStatus.of(daemon);
+        PoolStatus fresh = daemon.status();
         assertEquals(0, fresh.accepted(), "accepted before any client");
         assertTrue(fresh.scoreboardLine().matches("__\\.*"), () -> "scoreboard line of two idle workers:\n" + fresh.text());
 
@@ -72,7 +72,7 @@ class StatusIT {
             int accepted = SHORT_CONNECTIONS + POOL_MAX;
             // The supervisor samples the queue about once a second and reports a slow request once it is slow.
             PoolStatus status = Await.value(Duration.ofSeconds(20), () -> {
-                PoolStatus s = PoolStatus.of(daemon);
+                PoolStatus s = daemon.status();
                 return s.listenQueue() == QUEUED && s.maxListenQueue() >= QUEUED && s.slow() == POOL_MAX
                         ? Optional.of(s) : Optional.empty();
             }, "listen queue " + QUEUED + " now and seen, " + POOL_MAX + " slow requests");

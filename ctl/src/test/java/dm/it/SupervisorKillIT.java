@@ -51,7 +51,7 @@ class SupervisorKillIT {
         try (Echo echo = new Echo(second.port())) {
             echo.roundTrip(Echo.randomBytes(new Random(), 70_000));
         }
-        Status status = second.status();
+        PoolStatus status = second.status();
         assertEquals(second.pid(), status.supervisorPid(), "the scoreboard is the new daemon's");
         assertEquals("normal", status.parentStatus());
     }

@@ -105,7 +105,7 @@ class TimeoutIT {
 
         // The slot has a new worker; the silent client's worker is the same process and serves again.
         PoolStatus status = Await.value(Duration.ofSeconds(30), () -> {
-            PoolStatus s = PoolStatus.of(daemon);
+            PoolStatus s = daemon.status();
             return s.idle() == 2 ? java.util.Optional.of(s) : java.util.Optional.empty();
         }, "two idle workers again");
         System.out.println("TimeoutIT: after the timeouts:\n" + status.text());
@@ -129,7 +129,7 @@ class TimeoutIT {
         // One worker and no spares: the busy one is the only one.
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "2",
                 "pool.min-spare", "0", "shutdown.timeout-ms", "" + GRACEFUL_TIMEOUT_MS));
-        PoolStatus before = PoolStatus.parse(daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).text());
+        PoolStatus before = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30));
         long oldPid = before.rows().get(0).pid();
         Random random = new Random();
 
@@ -153,7 +153,7 @@ class TimeoutIT {
         first.close();
 
         // -wdown while the new worker serves a client that never finishes.
-        PoolStatus restarted = PoolStatus.parse(daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).text());
+        PoolStatus restarted = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30));
         long newPid = restarted.rows().get(0).pid();
         assertNotEquals(oldPid, newPid, "restarted worker");
         Echo second = new Echo(daemon.port(), 30_000);

@@ -32,7 +32,7 @@ class WorkerExitIT {
 
     @Test
     void workersThatDieYoungAreRestartedWithExponentialBackOff() throws Exception {
-        Path jar = HandlerJar.write(dir.resolve("test-handlers.jar"), HaltingHandler.class);
+        Path jar = HandlerJars.testHandlers(dir.resolve("test-handlers.jar"));
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HaltingHandler.class.getName(),
                 "worker.classpath", jar.toString(), "pool.min", "1", "pool.max", "1", "worker.min-uptime-ms", "60000",
                 "worker.max-backoff-ms", "800"));
@@ -96,7 +96,7 @@ class WorkerExitIT {
 
     @Test
     void handlerWhoseStartThrowsStopsTheDaemonWith76() {
-        Path jar = HandlerJar.write(dir.resolve("test-handlers.jar"), FailingStartHandler.class);
+        Path jar = HandlerJars.testHandlers(dir.resolve("test-handlers.jar"));
         List<String> log = assertCannotBoot("bad-start", Map.of("worker.handler", FailingStartHandler.class.getName(),
                 "worker.classpath", jar.toString()), "could not boot \\(see its error above\\)");
         String cause = "ERROR dm\\[\\d+\\] slot \\d+: cannot boot: worker\\.handler = '" + FailingStartHandler.class.getName()
@@ -132,7 +132,7 @@ class WorkerExitIT {
     void exitCausesAreLoggedBySignalName() throws Exception {
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2",
                 "worker.min-uptime-ms", "0"));
-        Status status = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
+        PoolStatus status = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         long terminated = status.rows().get(0).pid();
         long killed = status.rows().get(1).pid();
         ProcessHandle.of(terminated).orElseThrow().destroy();
@@ -140,7 +140,7 @@ class WorkerExitIT {
         daemon.waitForLog("supervisor: worker " + terminated + " \\(slot \\d+\\) killed by signal SIGTERM$", Duration.ofSeconds(10));
         daemon.waitForLog("supervisor: worker " + killed + " \\(slot \\d+\\) killed by signal SIGKILL \\(not sent by dm: possibly"
                 + " out of memory\\)$", Duration.ofSeconds(10));
-        Status after = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
+        PoolStatus after = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         assertTrue(!after.workerPids().contains(terminated) && !after.workerPids().contains(killed),
                 () -> "both replaced:\n" + after.text());
     }

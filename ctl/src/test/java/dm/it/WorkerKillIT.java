@@ -104,9 +104,8 @@ class WorkerKillIT {
         survivorClient.roundTrip(Echo.randomBytes(random, 70_000));
         survivorClient.close();
 
-        Status status = daemon.status();
-        Status.Row row = status.rows().stream().filter(r -> r.slot() == victimSlot).findFirst()
-                .orElseThrow(() -> new AssertionError("slot " + victimSlot + " missing:\n" + status.text()));
+        PoolStatus status = daemon.status();
+        PoolStatus.Row row = status.row(victimSlot);
         assertNotEquals(0, row.pid(), "slot has a worker");
         assertNotEquals(victimPid, row.pid(), "slot got a new pid");
         assertTrue(ProcessHandle.of(row.pid()).map(ProcessHandle::isAlive).orElse(false), "new worker alive");
