@@ -18,6 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
+
 /**
  * Handlers that cannot work: refused at start (78) when the class is missing or not a handler; the
  * daemon stops (76) without a respawn loop when a worker cannot create or start it; one connection

@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.LogTimes;
+
 /**
  * A burst of clients with long conversations against the seed's pool policy and the new one: how long
  * each client waits for its first echo. Prints the figures and checks that every client was served. On

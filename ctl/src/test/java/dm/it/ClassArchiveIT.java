@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+
 /**
  * worker.class-archive: the first worker writes an AppCDS archive beside the scoreboard, later
  * workers start from it, a second daemon reuses it, and a change of worker.jvm-options makes a new

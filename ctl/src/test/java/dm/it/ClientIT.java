@@ -13,6 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.ClientProcess;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.Processes;
+
 /**
  * The seed 001 client, {@code dm-ctl client HOST PORT}, driven through its standard input: echoes
  * printed as "message from server: LINE"; q or Q alone half-closes and every echo in flight is still

@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 8: dm-ctl without a daemon, with a bad scoreboard, with bad options, and status with a daemon. */
 @ExtendWith(DmExtension.class)
 class CtlIT {

@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 1: byte-exact echo for more clients than pool.min; the pool grows, never beyond pool.max. */
 @ExtendWith(DmExtension.class)
 class EchoPoolIT {

@@ -19,6 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.LineClient;
+import dm.it.kit.Repo;
+
 /**
  * examples/hello-handler as the README tells a user: build it with Maven against the dm-common in
  * the local repository (so: mvn install first), deploy it by configuration only, get greetings.

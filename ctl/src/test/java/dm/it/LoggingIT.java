@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+
 /** Requirement 9: worker lines name pid and slot, client lines name the client, and no line is a fragment. */
 @ExtendWith(DmExtension.class)
 class LoggingIT {

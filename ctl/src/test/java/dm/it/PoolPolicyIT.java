@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.HeldClients;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.WorkerCountSampler;
+
 /**
  * The pool policy of Apache prefork: while every worker is busy the spawn rate doubles per tick up to
  * pool.max-spawn-rate; idle workers beyond pool.max-spare are retired one per tick, never below pool.min.

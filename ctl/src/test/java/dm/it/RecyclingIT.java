@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.LineClient;
+import dm.it.kit.LogTimes;
+import dm.it.kit.WorkerCountSampler;
+
 /**
  * worker.max-requests (+ jitter): a worker leaves after its N-th connection, its replacement is started
  * and accepting before it goes, and the pool never has fewer than pool.min workers. Which worker served

@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.LineClient;
+import dm.it.kit.PoolStatus;
+
 /** The built-in sample jobs: EchoHandler (seeds 001, 002), PlusOneHandler (seed 004), LineProtocolHandler. */
 @ExtendWith(DmExtension.class)
 class SamplesIT {

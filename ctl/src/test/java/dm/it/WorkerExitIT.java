@@ -18,6 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.handlers.FailingStartHandler;
 import dm.it.handlers.HaltingHandler;
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
 
 /**
  * Crash loops back off exponentially; workers that cannot boot at all stop the daemon with exit code 76

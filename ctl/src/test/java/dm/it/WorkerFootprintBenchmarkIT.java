@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+
 /**
  * Benchmark, not a timed test: prints how long a worker JVM takes from spawn to accepting, and the
  * PSS of an idle worker (/proc/PID/smaps_rollup), with the shipped worker.jvm-options. It asserts

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 2: kill -9 of a busy worker is logged, its slot gets a new pid, queued connections are all served. */
 @ExtendWith(DmExtension.class)
 class WorkerKillIT {

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code bin/dm-ctl client HOST PORT} driven through its standard input; its output goes to files. */
-final class ClientProcess implements AutoCloseable {
+public final class ClientProcess implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    final Process process;
+    public final Process process;
     private final Path out;
     private final Path err;
     private final OutputStream stdin;
@@ -25,7 +25,7 @@ final class ClientProcess implements AutoCloseable {
         this.stdin = process.getOutputStream();
     }
 
-    static ClientProcess start(Path dir, int port) {
+    public static ClientProcess start(Path dir, int port) {
         int n = COUNTER.incrementAndGet();
         Path out = dir.resolve("client-" + n + ".out");
         Path err = dir.resolve("client-" + n + ".err");
@@ -42,34 +42,34 @@ final class ClientProcess implements AutoCloseable {
     }
 
     /** Writes {@code text} to the client's standard input as it is (add the newlines). */
-    void type(String text) throws IOException {
+    public void type(String text) throws IOException {
         stdin.write(text.getBytes(StandardCharsets.UTF_8));
         stdin.flush();
     }
 
-    void closeStdin() throws IOException {
+    public void closeStdin() throws IOException {
         stdin.close();
     }
 
     /** Complete lines printed so far. */
-    List<String> stdoutLines() {
+    public List<String> stdoutLines() {
         return DaemonUnderTest.readLines(out);
     }
 
-    String stdout() {
+    public String stdout() {
         return Exec.read(out);
     }
 
-    String stderr() {
+    public String stderr() {
         return Exec.read(err);
     }
 
-    void awaitLine(String line, Duration timeout) {
+    public void awaitLine(String line, Duration timeout) {
         Await.until(timeout, () -> stdoutLines().contains(line), "dm-ctl client to print '" + line + "'; so far:\n" + tail());
     }
 
     /** Waits for the client to exit by itself (its stdin left as it is) and returns the exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("dm-ctl client still running after " + timeout.toMillis() + " ms; output so far:\n"

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs a launcher to completion (or starts it), stdout and stderr captured apart. */
-final class Exec {
+public final class Exec {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     /** A finished command. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
         @Override
         public String toString() {
             return String.join(" ", command) + " -> exit " + exitCode + " in " + elapsed.toMillis() + " ms\n--- stdout:\n"
@@ -25,11 +25,11 @@ final class Exec {
     }
 
     /** A command still running. */
-    static final class Running {
-        final List<String> command;
-        final Process process;
-        final Path out;
-        final Path err;
+    public static final class Running {
+        public final List<String> command;
+        public final Process process;
+        public final Path out;
+        public final Path err;
         final long startNanos = System.nanoTime();
 
         Running(List<String> command, Process process, Path out, Path err) {
@@ -39,7 +39,7 @@ final class Exec {
             this.err = err;
         }
 
-        Result await(Duration timeout) {
+        public Result await(Duration timeout) {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     Processes.killTree(process.toHandle());
@@ -59,7 +59,7 @@ final class Exec {
     private Exec() {
     }
 
-    static Running start(Path dir, List<String> command) {
+    public static Running start(Path dir, List<String> command) {
         int n = COUNTER.incrementAndGet();
         Path out = dir.resolve("exec-" + n + ".out");
         Path err = dir.resolve("exec-" + n + ".err");
@@ -71,18 +71,18 @@ final class Exec {
         }
     }
 
-    static Result run(Path dir, Duration timeout, List<String> command) {
+    public static Result run(Path dir, Duration timeout, List<String> command) {
         return start(dir, command).await(timeout);
     }
 
-    static Result daemon(Path dir, Duration timeout, String... args) {
+    public static Result daemon(Path dir, Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Repo.daemonLauncher());
         command.addAll(Arrays.asList(args));
         return run(dir, timeout, command);
     }
 
-    static Running ctlAsync(Path dir, Path config, String... args) {
+    public static Running ctlAsync(Path dir, Path config, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Repo.ctlLauncher());
         if (config != null) {
@@ -93,11 +93,11 @@ final class Exec {
         return start(dir, command);
     }
 
-    static Result ctl(Path dir, Path config, String... args) {
+    public static Result ctl(Path dir, Path config, String... args) {
         return ctlAsync(dir, config, args).await(Duration.ofSeconds(60));
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.util.List;
 
@@ -94,7 +94,7 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
         System.out.println("===== end of daemon log");
     }
 
-    static void assertNoLeftovers(String where) {
+    public static void assertNoLeftovers(String where) {
         List<ProcessHandle> leftovers;
         try {
             Await.until(java.time.Duration.ofSeconds(5), () -> Processes.leftovers().isEmpty(), "no dm JVM left alive");

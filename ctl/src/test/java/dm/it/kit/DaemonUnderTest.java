@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
  * One real daemon: bin/dm-daemon in the foreground with its own configuration, scoreboard and log
  * in a test directory. {@link #close} kills it and every JVM it started, by pid, and waits for them.
  */
-final class DaemonUnderTest implements AutoCloseable {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
+public final class DaemonUnderTest implements AutoCloseable {
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    public static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
     /** {@code worker PID (slot N) started}, or an exit: {@code exited: code 0}, {@code killed by signal SIGKILL}... */
-    static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
+    public static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
 
     private static final List<DaemonUnderTest> STARTED_IN_THIS_TEST = new CopyOnWriteArrayList<>();
 
@@ -46,12 +46,12 @@ final class DaemonUnderTest implements AutoCloseable {
         this.port = port;
     }
 
-    static List<DaemonUnderTest> startedInThisTest() {
+    public static List<DaemonUnderTest> startedInThisTest() {
         return STARTED_IN_THIS_TEST;
     }
 
     /** The defaults of every test: small pool, fast ticks, scoreboard in the test directory, port 0. */
-    static Map<String, String> defaults(Path dir) {
+    public static Map<String, String> defaults(Path dir) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.bind", "127.0.0.1");
         properties.put("server.port", "0");
@@ -66,7 +66,7 @@ final class DaemonUnderTest implements AutoCloseable {
         return properties;
     }
 
-    static Path writeConfig(Path dir, String name, Map<String, String> properties) {
+    public static Path writeConfig(Path dir, String name, Map<String, String> properties) {
         StringBuilder text = new StringBuilder("# written by " + DaemonUnderTest.class.getName() + "\n");
         properties.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
         Path file = dir.resolve(name);
@@ -79,14 +79,14 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Writes {@code dir/server.properties} from {@link #defaults} plus {@code overrides} and starts a daemon on it. */
-    static DaemonUnderTest start(Path dir, Map<String, String> overrides) {
+    public static DaemonUnderTest start(Path dir, Map<String, String> overrides) {
         Map<String, String> properties = defaults(dir);
         properties.putAll(overrides);
         return start(dir, writeConfig(dir, "server.properties", properties));
     }
 
     /** Starts bin/dm-daemon -c config; returns once it logged its listening port. */
-    static DaemonUnderTest start(Path dir, Path config) {
+    public static DaemonUnderTest start(Path dir, Path config) {
         Processes.mark(dir);
         String base = config.getFileName().toString().replaceFirst("\\.properties$", "");
         Path log = dir.resolve(base + ".log");
@@ -119,50 +119,50 @@ final class DaemonUnderTest implements AutoCloseable {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path config() {
+    public Path config() {
         return config;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return log;
     }
 
-    List<String> logLines() {
+    public List<String> logLines() {
         return readLines(log);
     }
 
     /** Waits for a log line matching {@code regex} (find, not whole-line) and returns its match. */
-    Matcher waitForLog(String regex, Duration timeout) {
+    public Matcher waitForLog(String regex, Duration timeout) {
         Pattern pattern = Pattern.compile(regex);
         return Await.value(timeout, () -> firstMatch(logLines(), pattern), "daemon log line /" + regex + "/ in " + log);
     }
 
-    boolean logContains(String regex) {
+    public boolean logContains(String regex) {
         return firstMatch(logLines(), Pattern.compile(regex)).isPresent();
     }
 
     /** Every worker start and exit the supervisor logged, in order. */
-    List<WorkerEvent> workerEvents() {
+    public List<WorkerEvent> workerEvents() {
         List<WorkerEvent> events = new ArrayList<>();
         for (String line : logLines()) {
             Matcher m = WORKER_EVENT.matcher(line);
@@ -174,7 +174,7 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Slot to pid of the workers that, by the log, were started and have not exited. */
-    Map<Integer, Long> liveWorkersByLog() {
+    public Map<Integer, Long> liveWorkersByLog() {
         Map<Integer, Long> live = new LinkedHashMap<>();
         for (WorkerEvent event : workerEvents()) {
             if (event.started()) {
@@ -186,21 +186,21 @@ final class DaemonUnderTest implements AutoCloseable {
         return live;
     }
 
-    record WorkerEvent(long pid, int slot, String what) {
-        boolean started() {
+    public record WorkerEvent(long pid, int slot, String what) {
+        public boolean started() {
             return what.equals("started");
         }
     }
 
     /** Runs bin/dm-ctl -c CONFIG status and parses it. */
-    PoolStatus status() {
+    public PoolStatus status() {
         Exec.Result result = Exec.ctl(dir, config, "status");
         assertEquals(0, result.exitCode(), () -> "dm-ctl status failed: " + result);
         return PoolStatus.parse(result.stdout());
     }
 
     /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. blocked in accept(). */
-    PoolStatus awaitIdleWorkers(int count, Duration timeout) {
+    public PoolStatus awaitIdleWorkers(int count, Duration timeout) {
         return Await.value(timeout, () -> {
             PoolStatus status = status();
             return status.rows().stream().filter(r -> r.state().equals("idle")).count() >= count
@@ -209,7 +209,7 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Waits for the daemon to exit by itself and returns its exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("daemon " + pid() + " still running after " + timeout.toMillis() + " ms");
@@ -222,7 +222,7 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** The worker JVMs that are children of the supervisor right now. */
-    List<ProcessHandle> workerProcesses() {
+    public List<ProcessHandle> workerProcesses() {
         return process.toHandle().children().filter(Processes::isDmJvm).collect(Collectors.toList());
     }
 
@@ -241,7 +241,7 @@ final class DaemonUnderTest implements AutoCloseable {
         assertTrue(all.stream().noneMatch(Processes::running), () -> "still alive after SIGKILL:" + Processes.describe(all));
     }
 
-    static List<String> readLines(Path file) {
+    public static List<String> readLines(Path file) {
         try {
             if (!Files.exists(file)) {
                 return List.of();
@@ -255,7 +255,7 @@ final class DaemonUnderTest implements AutoCloseable {
         }
     }
 
-    static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
+    public static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,14 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** Finds, kills and waits for the dm JVMs the tests start; ports. */
-final class Processes {
+public final class Processes {
     /** Paths (test directories) that appear in the command line of every dm JVM a test starts. */
     private static final Set<String> MARKERS = ConcurrentHashMap.newKeySet();
 
     private Processes() {
     }
 
-    static void mark(Path testDirectory) {
+    public static void mark(Path testDirectory) {
         MARKERS.add(testDirectory.toAbsolutePath().toString());
     }
 
@@ -27,7 +27,7 @@ final class Processes {
      * once it exits it stays a zombie (no memory, no sockets, no CPU) until pid 1 reaps it, which on
      * some machines takes over a second, and ProcessHandle.isAlive() is true for zombies.
      */
-    static boolean running(ProcessHandle process) {
+    public static boolean running(ProcessHandle process) {
         if (!process.isAlive()) {
             return false;
         }
@@ -40,7 +40,7 @@ final class Processes {
         }
     }
 
-    static boolean isDmJvm(ProcessHandle process) {
+    public static boolean isDmJvm(ProcessHandle process) {
         String commandLine = process.info().commandLine().orElse("");
         return commandLine.contains("dm.daemon.DaemonMain") || commandLine.contains("dm.worker.WorkerMain");
     }
@@ -49,7 +49,7 @@ final class Processes {
      * Live dm JVMs started by this test JVM: its descendants, and orphans (re-parented to init after
      * their supervisor died) recognised by a test directory in their command line.
      */
-    static List<ProcessHandle> leftovers() {
+    public static List<ProcessHandle> leftovers() {
         long self = ProcessHandle.current().pid();
         Set<Long> descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         List<ProcessHandle> found = new ArrayList<>();
@@ -66,27 +66,27 @@ final class Processes {
     }
 
     /** Live dm JVMs whose command line contains {@code path} (a test directory or a configuration file). */
-    static List<ProcessHandle> mentioning(Path path) {
+    public static List<ProcessHandle> mentioning(Path path) {
         String marker = path.toAbsolutePath().toString();
         return ProcessHandle.allProcesses()
                 .filter(p -> running(p) && isDmJvm(p) && p.info().commandLine().orElse("").contains(marker))
                 .collect(Collectors.toList());
     }
 
-    static String describe(List<ProcessHandle> processes) {
+    public static String describe(List<ProcessHandle> processes) {
         return processes.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
     }
 
     /** SIGKILL to {@code root} and every descendant (collected first: they get re-parented), then waits. */
-    static void killTree(ProcessHandle root) {
+    public static void killTree(ProcessHandle root) {
         List<ProcessHandle> all = new ArrayList<>();
         root.descendants().forEach(all::add);
         all.add(root);
         killAll(all);
     }
 
-    static void killAll(List<ProcessHandle> processes) {
+    public static void killAll(List<ProcessHandle> processes) {
         processes.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : processes) {
             try {
@@ -98,7 +98,7 @@ final class Processes {
     }
 
     /** True when a listening socket can be bound on 127.0.0.1:port right now. */
-    static boolean portFree(int port) {
+    public static boolean portFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", port));
             return true;
@@ -108,7 +108,7 @@ final class Processes {
     }
 
     /** A port that was free a moment ago (for cases where the daemon must be given a number). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             return socket.getLocalPort();

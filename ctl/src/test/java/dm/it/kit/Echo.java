@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /** A client of the echo handler. Writes on a helper thread so that big messages never deadlock. */
-final class Echo implements AutoCloseable {
-    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-    static final int READ_TIMEOUT_MILLIS = 30_000;
+public final class Echo implements AutoCloseable {
+    public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    public static final int READ_TIMEOUT_MILLIS = 30_000;
 
     /** Writers block while the echo is not read yet: one thread each, never a bounded pool. */
     private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -22,15 +22,15 @@ final class Echo implements AutoCloseable {
         return thread;
     });
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    Echo(int port) throws IOException {
+    public Echo(int port) throws IOException {
         this(port, READ_TIMEOUT_MILLIS);
     }
 
-    Echo(int port, int readTimeoutMillis) throws IOException {
+    public Echo(int port, int readTimeoutMillis) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
@@ -39,18 +39,18 @@ final class Echo implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    int localPort() {
+    public int localPort() {
         return socket.getLocalPort();
     }
 
-    static byte[] randomBytes(Random random, int size) {
+    public static byte[] randomBytes(Random random, int size) {
         byte[] bytes = new byte[size];
         random.nextBytes(bytes);
         return bytes;
     }
 
     /** Sends {@code message} and returns exactly as many bytes read back (fewer only at end of stream). */
-    byte[] exchange(byte[] message) throws IOException {
+    public byte[] exchange(byte[] message) throws IOException {
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try {
                 out.write(message);
@@ -72,7 +72,7 @@ final class Echo implements AutoCloseable {
     }
 
     /** Sends {@code message} and checks the echo is byte-exact; throws otherwise. */
-    void roundTrip(byte[] message) throws IOException {
+    public void roundTrip(byte[] message) throws IOException {
         byte[] echoed = exchange(message);
         if (!Arrays.equals(message, echoed)) {
             throw new IOException("echo of " + message.length + " bytes differs: got " + echoed.length + " bytes"
@@ -80,12 +80,12 @@ final class Echo implements AutoCloseable {
         }
     }
 
-    void send(byte[] message) throws IOException {
+    public void send(byte[] message) throws IOException {
         out.write(message);
         out.flush();
     }
 
-    byte[] readExactly(int length) throws IOException {
+    public byte[] readExactly(int length) throws IOException {
         byte[] buffer = new byte[length];
         int read = 0;
         while (read < length) {
@@ -99,7 +99,7 @@ final class Echo implements AutoCloseable {
     }
 
     /** Reads until end of stream (or an error); returns how many bytes came. */
-    int read() throws IOException {
+    public int read() throws IOException {
         return in.read();
     }
 
