@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.LogTimes;
@@ -55,12 +56,12 @@ class BurstBenchmarkIT {
     Path dir;
 
     @Test
-    void newPolicyServesABurstFasterThanTheSeedPolicy() throws Exception {
+    void newPolicyServesABurstFasterThanTheSeedPolicy(Daemons daemons) throws Exception {
         // Figures once per CI run are enough: .ci/run skips it on its second JDK.
         assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
-        Figures seed = run("seed policy", "seed", Map.of("pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX,
+        Figures seed = run(daemons, "seed policy", "seed", Map.of("pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX,
                 "pool.max-spawn-rate", "1", "supervisor.tick-ms", "1000"));
-        Figures fresh = run("new policy", "new", Map.of("supervisor.tick-ms", "200"));
+        Figures fresh = run(daemons, "new policy", "new", Map.of("supervisor.tick-ms", "200"));
         System.out.println(seed.line());
         System.out.println(fresh.line());
         System.out.printf("BurstBenchmark: new/seed longest wait %.2f, median %.2f%n", (double) fresh.maxMillis() / seed.maxMillis(),
@@ -73,7 +74,7 @@ class BurstBenchmarkIT {
         }
     }
 
-    private Figures run(String policy, String name, Map<String, String> overrides) throws Exception {
+    private Figures run(Daemons daemons, String policy, String name, Map<String, String> overrides) throws Exception {
         Path runDir = Files.createDirectories(dir.resolve(name));
         Map<String, String> properties = new java.util.HashMap<>(overrides);
         properties.put("pool.min", "" + POOL_MIN);
@@ -82,7 +83,7 @@ class BurstBenchmarkIT {
         // Both runs start workers from one class archive (the shipped default), which the first run writes.
         properties.put("worker.class-archive", "true");
         properties.put("scoreboard.file", dir.resolve("dm.scoreboard").toString());
-        try (DaemonUnderTest daemon = DaemonUnderTest.start(runDir, properties)) {
+        try (DaemonUnderTest daemon = daemons.start(runDir, properties)) {
             Await.until(Duration.ofSeconds(60), () -> archiveWritten(), "the class archive");
             daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(30));
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
@@ -41,9 +42,9 @@ class ClassArchiveIT {
     Path dir;
 
     @Test
-    void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed() throws Exception {
+    void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed(Daemons daemons) throws Exception {
         Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
-        DaemonUnderTest first = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest first = daemons.start(dir, settings);
         first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
         List<Path> archives = archives();
         assertEquals(1, archives.size(), "one archive beside the scoreboard: " + archives);
@@ -68,7 +69,7 @@ class ClassArchiveIT {
         assertEquals(0, first.awaitExit(TIMEOUT));
 
         // A second daemon on the same scoreboard path finds the archive: no trainer.
-        DaemonUnderTest second = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest second = daemons.start(dir, settings);
         second.awaitIdleWorkers(2, TIMEOUT);
         assertFalse(second.logContains("leaves to write the class archive"), "the archive is reused");
         assertEquals(archives, archives());
@@ -76,7 +77,7 @@ class ClassArchiveIT {
         second.awaitExit(TIMEOUT);
 
         // Other worker options, other archive: the stale one goes, a trainer writes a new one.
-        DaemonUnderTest third = DaemonUnderTest.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
+        DaemonUnderTest third = daemons.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
                 "pool.min-spare", "0", "worker.jvm-options", "-XX:+UseSerialGC -Xss512k -Xmx48m"));
         third.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
         List<Path> renewed = archives();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Checks;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Exec;
 import dm.it.kit.PoolStatus;
@@ -75,8 +76,8 @@ class CtlIT {
     }
 
     @Test
-    void statusWithDaemonListsEveryLiveSlot() {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
+    void statusWithDaemonListsEveryLiveSlot(Daemons daemons) {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
         PoolStatus status = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         System.out.println("CtlIT: dm-ctl status:\n" + status.text());
         assertEquals(daemon.pid(), status.supervisorPid(), "supervisor pid");

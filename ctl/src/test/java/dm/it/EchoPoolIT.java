@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.PoolStatus;
@@ -39,9 +40,9 @@ class EchoPoolIT {
     Path dir;
 
     @Test
-    void echoIsByteExactAndThePoolGrowsUpToPoolMaxOnly() throws Exception {
+    void echoIsByteExactAndThePoolGrowsUpToPoolMaxOnly(Daemons daemons) throws Exception {
         // The seed's growth policy: one more worker per tick, only while every worker is busy.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX, "pool.max-spawn-rate", "1"));
         long seed = System.nanoTime();
         System.out.println("EchoPoolIT: random seed " + seed);

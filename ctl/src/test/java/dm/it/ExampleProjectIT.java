@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Checks;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Exec;
 import dm.it.kit.LineClient;
@@ -40,7 +41,7 @@ class ExampleProjectIT {
     Path dir;
 
     @Test
-    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly() throws Exception {
+    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly(Daemons daemons) throws Exception {
         Path project = dir.resolve("hello-handler");
         copyTree(Repo.root().resolve("examples/hello-handler"), project);
 
@@ -64,7 +65,7 @@ class ExampleProjectIT {
         assertEquals(0, check.exitCode(), () -> "dm-daemon --check: " + check);
         assertTrue(check.stdout().contains("configuration OK"), () -> "dm-daemon --check: " + check);
 
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest daemon = daemons.start(dir, config);
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         Pattern greeting = Pattern.compile("^hello, (.*) \\(#(\\d+) from worker (\\d+)\\)$");
         try (LineClient client = new LineClient(daemon.port())) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Exec;
 import dm.it.kit.HandlerJars;
@@ -54,9 +55,9 @@ class HandlerApiIT {
     }
 
     @Test
-    void startOncePerWorkerBeforeAcceptingHandlePerConnectionStopOnANormalLeave() throws Exception {
+    void startOncePerWorkerBeforeAcceptingHandlePerConnectionStopOnANormalLeave(Daemons daemons) throws Exception {
         Path jar = HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2",
                 "worker.handler", "dm.it.handlers.LifecycleHandler", "worker.classpath", jar.getParent().toString()));
         Set<Long> first = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         assertEquals(2, first.size(), "two workers");

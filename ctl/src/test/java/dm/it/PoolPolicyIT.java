@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.HeldClients;
 import dm.it.kit.LogTimes;
@@ -43,8 +44,8 @@ class PoolPolicyIT {
     Path dir;
 
     @Test
-    void growthDoublesWhileEveryWorkerIsBusyAndIdleExtrasAreRetiredDownToPoolMin() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
+    void growthDoublesWhileEveryWorkerIsBusyAndIdleExtrasAreRetiredDownToPoolMin(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + MAX_SPARE, "pool.max-spawn-rate", "" + MAX_SPAWN_RATE,
                 "supervisor.tick-ms", "" + TICK_MS));
         daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(30));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
@@ -38,8 +39,8 @@ class RestartIT {
     Path dir;
 
     @Test
-    void restartUnderLoadReplacesEveryWorkerWithoutAFailedConnection() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
+    void restartUnderLoadReplacesEveryWorkerWithoutAFailedConnection(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
         PoolStatus before = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         Set<Long> pidsBefore = before.workerPids();
 

@@ -1,6 +1,5 @@
 package dm.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.LineClient;
@@ -41,8 +41,8 @@ class SamplesIT {
     Path dir;
 
     @Test
-    void echoIsByteExact() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of()); // worker.handler defaults to the echo
+    void echoIsByteExact(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of()); // worker.handler defaults to the echo
         daemon.awaitIdleWorkers(2, TIMEOUT);
         Random random = new Random(1);
         byte[] everyByte = new byte[512];
@@ -68,8 +68,8 @@ class SamplesIT {
     }
 
     @Test
-    void plusOneAnswersTheNextByteAndCloses() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "4",
+    void plusOneAnswersTheNextByteAndCloses(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "4",
                 "worker.handler", "dm.handler.PlusOneHandler"));
         daemon.awaitIdleWorkers(3, TIMEOUT);
 
@@ -134,8 +134,8 @@ class SamplesIT {
      * whole line into memory). One worker, so that every connection meets the same one.
      */
     @Test
-    void lineProtocolGivesItsDocumentedReplies() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "1",
+    void lineProtocolGivesItsDocumentedReplies(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "1",
                 "worker.handler", "dm.handler.LineProtocolHandler", "worker.jvm-options", "-XX:+UseSerialGC -Xmx32m"));
         PoolStatus status = daemon.awaitIdleWorkers(1, TIMEOUT);
         long pid = status.workerPids().iterator().next();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
@@ -43,8 +44,8 @@ class TimeoutIT {
     Path dir;
 
     @Test
-    void requestTimeoutKillsTheWorkerAndReadTimeoutOnlyClosesTheConnection() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler",
+    void requestTimeoutKillsTheWorkerAndReadTimeoutOnlyClosesTheConnection(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler",
                 "pool.min", "2", "pool.max", "2", "worker.request-timeout-ms", "" + REQUEST_TIMEOUT_MS,
                 "worker.read-timeout-ms", "" + READ_TIMEOUT_MS));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
@@ -134,9 +135,9 @@ class TimeoutIT {
     }
 
     @Test
-    void gracefulTimeoutOfRestartAndWaitDownKillsTheBusyWorkerAndSaysSo() throws Exception {
+    void gracefulTimeoutOfRestartAndWaitDownKillsTheBusyWorkerAndSaysSo(Daemons daemons) throws Exception {
         // One worker and no spares: the busy one is the only one.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "2",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "2",
                 "pool.min-spare", "0", "shutdown.timeout-ms", "" + GRACEFUL_TIMEOUT_MS));
         PoolStatus before = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30));
         long oldPid = before.rows().get(0).pid();

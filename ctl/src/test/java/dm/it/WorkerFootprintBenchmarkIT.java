@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 
 /**
@@ -36,8 +37,8 @@ class WorkerFootprintBenchmarkIT {
     Path dir;
 
     @Test
-    void spawnToAcceptingAndIdlePss() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir,
+    void spawnToAcceptingAndIdlePss(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir,
                 Map.of("pool.min", "" + WORKERS, "pool.max", "" + WORKERS, "pool.min-spare", "0"));
         Await.until(Duration.ofSeconds(60), () -> count(daemon.logLines()) >= WORKERS, WORKERS + " workers accepting");
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.PoolStatus;
@@ -35,9 +36,9 @@ class WorkerKillIT {
     Path dir;
 
     @Test
-    void killedWorkerIsReplacedAndQueuedConnectionsAreServed() throws Exception {
+    void killedWorkerIsReplacedAndQueuedConnectionsAreServed(Daemons daemons) throws Exception {
         // pool.max = pool.min: the queued connections can only be served by the replacement.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         Random random = new Random();
 

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /** Waits on a condition with a deadline, polling; never sleep-and-hope. */
 public final class Await {
-    public static final long POLL_MILLIS = 25;
+    private static final long POLL_MILLIS = 25;
 
     private Await() {
     }

@@ -6,39 +6,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code bin/dm-ctl client HOST PORT} driven through its standard input; its output goes to files. */
 public final class ClientProcess implements AutoCloseable {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-
-    public final Process process;
-    private final Path out;
-    private final Path err;
+    private final Exec.Running running;
     private final OutputStream stdin;
 
-    private ClientProcess(Process process, Path out, Path err) {
-        this.process = process;
-        this.out = out;
-        this.err = err;
-        this.stdin = process.getOutputStream();
+    private ClientProcess(Exec.Running running) {
+        this.running = running;
+        this.stdin = running.process().getOutputStream();
     }
 
     public static ClientProcess start(Path dir, int port) {
-        int n = COUNTER.incrementAndGet();
-        Path out = dir.resolve("client-" + n + ".out");
-        Path err = dir.resolve("client-" + n + ".err");
-        try {
-            Process process = Repo.processBuilder(List.of(Repo.ctlLauncher(), "client", "127.0.0.1", Integer.toString(port)))
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            return new ClientProcess(process, out, err);
-        } catch (IOException e) {
-            throw new AssertionError("cannot start dm-ctl client", e);
-        }
+        return new ClientProcess(Exec.start(dir, List.of(Repo.ctlLauncher(), "client", "127.0.0.1", Integer.toString(port)),
+                Map.of(), ProcessBuilder.Redirect.PIPE));
     }
 
     /** Writes {@code text} to the client's standard input as it is (add the newlines). */
@@ -53,15 +36,15 @@ public final class ClientProcess implements AutoCloseable {
 
     /** Complete lines printed so far. */
     public List<String> stdoutLines() {
-        return DaemonUnderTest.readLines(out);
+        return running.stdoutLines();
     }
 
     public String stdout() {
-        return Exec.read(out);
+        return running.stdout();
     }
 
     public String stderr() {
-        return Exec.read(err);
+        return running.stderr();
     }
 
     public void awaitLine(String line, Duration timeout) {
@@ -70,6 +53,7 @@ public final class ClientProcess implements AutoCloseable {
 
     /** Waits for the client to exit by itself (its stdin left as it is) and returns the exit code. */
     public int awaitExit(Duration timeout) {
+        Process process = running.process();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("dm-ctl client still running after " + timeout.toMillis() + " ms; output so far:\n"
@@ -89,6 +73,6 @@ public final class ClientProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.killTree(process.toHandle());
+        Processes.killTree(running.process().toHandle());
     }
 }

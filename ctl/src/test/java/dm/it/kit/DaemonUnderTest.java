@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,15 +20,14 @@ import java.util.stream.Collectors;
 
 /**
  * One real daemon: bin/dm-daemon in the foreground with its own configuration, scoreboard and log
- * in a test directory. {@link #close} kills it and every JVM it started, by pid, and waits for them.
+ * in a test directory. Started through {@link Daemons}, which closes it after the test; {@link #close}
+ * kills it and every JVM it started, by pid, and waits for them.
  */
 public final class DaemonUnderTest implements AutoCloseable {
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    public static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
     /** {@code worker PID (slot N) started}, or an exit: {@code exited: code 0}, {@code killed by signal SIGKILL}... */
-    public static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
-
-    private static final List<DaemonUnderTest> STARTED_IN_THIS_TEST = new CopyOnWriteArrayList<>();
+    private static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
 
     private final Path dir;
     private final Path config;
@@ -44,10 +42,6 @@ public final class DaemonUnderTest implements AutoCloseable {
         this.log = log;
         this.process = process;
         this.port = port;
-    }
-
-    public static List<DaemonUnderTest> startedInThisTest() {
-        return STARTED_IN_THIS_TEST;
     }
 
     /** The defaults of every test: small pool, fast ticks, scoreboard in the test directory, port 0. */
@@ -78,16 +72,8 @@ public final class DaemonUnderTest implements AutoCloseable {
         return file;
     }
 
-    /** Writes {@code dir/server.properties} from {@link #defaults} plus {@code overrides} and starts a daemon on it. */
-    public static DaemonUnderTest start(Path dir, Map<String, String> overrides) {
-        Map<String, String> properties = defaults(dir);
-        properties.putAll(overrides);
-        return start(dir, writeConfig(dir, "server.properties", properties));
-    }
-
     /** Starts bin/dm-daemon -c config; returns once it logged its listening port. */
-    public static DaemonUnderTest start(Path dir, Path config) {
-        Processes.mark(dir);
+    static DaemonUnderTest start(Path dir, Path config) {
         String base = config.getFileName().toString().replaceFirst("\\.properties$", "");
         Path log = dir.resolve(base + ".log");
         Process process;
@@ -101,18 +87,15 @@ public final class DaemonUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot start bin/dm-daemon", e);
         }
-        DaemonUnderTest[] holder = new DaemonUnderTest[1];
         try {
             int port = Await.value(START_TIMEOUT, () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("dm-daemon exited with " + process.exitValue() + " before listening:\n"
-                            + Exec.read(log));
+                            + TextFiles.read(log));
                 }
-                return firstMatch(readLines(log), LISTENING).map(m -> Integer.parseInt(m.group(1)));
+                return firstMatch(TextFiles.completeLines(log), LISTENING).map(m -> Integer.parseInt(m.group(1)));
             }, "dm-daemon to log 'listening on 127.0.0.1:PORT'");
-            holder[0] = new DaemonUnderTest(dir, config, log, process, port);
-            STARTED_IN_THIS_TEST.add(holder[0]);
-            return holder[0];
+            return new DaemonUnderTest(dir, config, log, process, port);
         } catch (RuntimeException | Error e) {
             Processes.killTree(process.toHandle());
             throw e;
@@ -148,7 +131,7 @@ public final class DaemonUnderTest implements AutoCloseable {
     }
 
     public List<String> logLines() {
-        return readLines(log);
+        return TextFiles.completeLines(log);
     }
 
     /** Waits for a log line matching {@code regex} (find, not whole-line) and returns its match. */
@@ -223,7 +206,7 @@ public final class DaemonUnderTest implements AutoCloseable {
 
     /** The worker JVMs that are children of the supervisor right now. */
     public List<ProcessHandle> workerProcesses() {
-        return process.toHandle().children().filter(Processes::isDmJvm).collect(Collectors.toList());
+        return process.toHandle().children().filter(Processes::isWorker).collect(Collectors.toList());
     }
 
     /** Kills the supervisor and every JVM it started (its descendants and its orphans), and waits for them. */
@@ -236,26 +219,12 @@ public final class DaemonUnderTest implements AutoCloseable {
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
-        all.addAll(Processes.mentioning(config));
+        all.addAll(Processes.dmJvmsMentioning(config));
         Processes.killAll(all);
         assertTrue(all.stream().noneMatch(Processes::running), () -> "still alive after SIGKILL:" + Processes.describe(all));
     }
 
-    public static List<String> readLines(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return List.of();
-            }
-            // A line still being written has no newline yet: leave it out.
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    public static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
+    private static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {

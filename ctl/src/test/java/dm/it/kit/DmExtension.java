@@ -1,36 +1,63 @@
 package dm.it.kit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Every integration test: on failure, print the logs of the daemons it started (CI has nothing else);
- * after it, and after each class, no dm JVM it started may be alive (leftovers are killed, then fail the test).
+ * Every integration test: gives it its {@link Daemons} (a parameter); on failure, prints their logs
+ * (CI has nothing else); after it, and after each class, no dm JVM it started may be alive (leftovers
+ * are killed, then fail the test); after a passing test, no JVM of its daemons may have crashed.
  */
-public final class DmExtension implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+public final class DmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DmExtension.class);
+
+    /** The test directories of the whole run, in the root store: orphans are recognised by them. */
+    private static final class TestDirectories {
+        final Set<Path> paths = ConcurrentHashMap.newKeySet();
+    }
 
     @Override
-    public void beforeEach(ExtensionContext context) {
-        DaemonUnderTest.startedInThisTest().clear();
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Daemons.class;
+    }
+
+    /** One per test method (its @BeforeEach methods get the same one). */
+    @Override
+    public Daemons resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(Daemons.class, k -> new Daemons(testDirectories(context)),
+                Daemons.class);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        Daemons daemons = context.getStore(NAMESPACE).get(Daemons.class, Daemons.class);
+        List<DaemonUnderTest> started = daemons == null ? List.of() : daemons.started();
         // Here, not in a TestWatcher: by then @TempDir, and the logs in it, are deleted.
         if (context.getExecutionException().isPresent()) {
-            printLogs(context);
+            for (DaemonUnderTest daemon : started) {
+                printLog(daemon, context.getDisplayName() + " failed");
+            }
         }
-        for (DaemonUnderTest daemon : List.copyOf(DaemonUnderTest.startedInThisTest())) {
+        for (DaemonUnderTest daemon : started) {
             daemon.close();
         }
-        assertNoLeftovers(context.getDisplayName());
+        assertNoLeftovers(context, context.getDisplayName());
         if (context.getExecutionException().isEmpty()) {
-            for (DaemonUnderTest daemon : DaemonUnderTest.startedInThisTest()) {
+            for (DaemonUnderTest daemon : started) {
                 assertNoJvmCrash(daemon);
             }
         }
@@ -38,43 +65,40 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
 
     @Override
     public void afterAll(ExtensionContext context) {
-        assertNoLeftovers(context.getDisplayName() + " (after all)");
+        assertNoLeftovers(context, context.getDisplayName() + " (after all)");
+    }
+
+    private static Set<Path> testDirectories(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(TestDirectories.class, k -> new TestDirectories(),
+                TestDirectories.class).paths;
     }
 
     /** No JVM of the daemon crashed (a crash can hide behind a passing test: the supervisor replaces the worker). */
     private static void assertNoJvmCrash(DaemonUnderTest daemon) {
         List<String> crashes;
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(daemon.dir())) {
-            crashes = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")).collect(
-                    java.util.stream.Collectors.toList());
-        } catch (java.io.IOException e) {
+        try (Stream<Path> files = Files.list(daemon.dir())) {
+            crashes = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")).collect(Collectors.toList());
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         List<String> lines = daemon.logLines().stream()
                 .filter(l -> l.contains("A fatal error has been detected") || l.matches(".*killed by signal SIG(ABRT|SEGV|BUS).*"))
-                .collect(java.util.stream.Collectors.toList());
+                .collect(Collectors.toList());
         if (!crashes.isEmpty() || !lines.isEmpty()) {
             printLog(daemon, "a dm JVM crashed");
             for (String crash : crashes) {
                 // Keep the crash report (the test directory is deleted) and show its summary.
                 try {
-                    java.nio.file.Path kept = java.nio.file.Path.of("target", "jvm-crashes", crash);
-                    java.nio.file.Files.createDirectories(kept.getParent());
-                    java.nio.file.Files.copy(daemon.dir().resolve(crash), kept,
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Path kept = Path.of("target", "jvm-crashes", crash);
+                    Files.createDirectories(kept.getParent());
+                    Files.copy(daemon.dir().resolve(crash), kept, StandardCopyOption.REPLACE_EXISTING);
                     System.out.println("===== " + crash + " (kept as " + kept.toAbsolutePath() + "):");
-                    java.nio.file.Files.readAllLines(kept).stream().limit(45).forEach(l -> System.out.println("  # " + l));
-                } catch (java.io.IOException e) {
+                    Files.readAllLines(kept).stream().limit(45).forEach(l -> System.out.println("  # " + l));
+                } catch (IOException e) {
                     System.out.println("cannot keep " + crash + ": " + e);
                 }
             }
             throw new AssertionError("a dm JVM crashed: " + crashes + " " + lines);
-        }
-    }
-
-    private static void printLogs(ExtensionContext context) {
-        for (DaemonUnderTest daemon : DaemonUnderTest.startedInThisTest()) {
-            printLog(daemon, context.getDisplayName() + " failed");
         }
     }
 
@@ -94,13 +118,14 @@ public final class DmExtension implements BeforeEachCallback, AfterEachCallback,
         System.out.println("===== end of daemon log");
     }
 
-    public static void assertNoLeftovers(String where) {
+    private static void assertNoLeftovers(ExtensionContext context, String where) {
+        Set<Path> directories = testDirectories(context);
         List<ProcessHandle> leftovers;
         try {
-            Await.until(java.time.Duration.ofSeconds(5), () -> Processes.leftovers().isEmpty(), "no dm JVM left alive");
+            Await.until(Duration.ofSeconds(5), () -> Processes.leftovers(directories).isEmpty(), "no dm JVM left alive");
             return;
         } catch (AssertionError e) {
-            leftovers = Processes.leftovers();
+            leftovers = Processes.leftovers(directories);
         }
         String described = Processes.describe(leftovers);
         Processes.killAll(leftovers);

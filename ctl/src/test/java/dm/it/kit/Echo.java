@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 /** A client of the echo handler. Writes on a helper thread so that big messages never deadlock. */
 public final class Echo implements AutoCloseable {
     public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-    public static final int READ_TIMEOUT_MILLIS = 30_000;
+    private static final int READ_TIMEOUT_MILLIS = 30_000;
 
     /** Writers block while the echo is not read yet: one thread each, never a bounded pool. */
     private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -31,12 +32,33 @@ public final class Echo implements AutoCloseable {
     }
 
     public Echo(int port, int readTimeoutMillis) throws IOException {
+        this(port, CONNECT_TIMEOUT_MILLIS, readTimeoutMillis);
+    }
+
+    private Echo(int port, int connectTimeoutMillis, int readTimeoutMillis) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MILLIS);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), connectTimeoutMillis);
         socket.setSoTimeout(readTimeoutMillis);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** One connection: sends {@code text} and a newline and expects them back; connecting and reading each get {@code timeoutMillis}. */
+    public static void line(int port, String text, int timeoutMillis) throws IOException {
+        try (Echo echo = new Echo(port, timeoutMillis, timeoutMillis)) {
+            echo.roundTrip((text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** True when a line sent to the port comes back within 2 s. */
+    public static boolean answers(int port) {
+        try {
+            line(port, "ping", 2_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public int localPort() {

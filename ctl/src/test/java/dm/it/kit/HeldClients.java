@@ -17,9 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HeldClients implements AutoCloseable {
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger served = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Integer> localPorts = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> servedPorts = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -28,7 +26,6 @@ public final class HeldClients implements AutoCloseable {
             int client = c;
             Thread thread = new Thread(() -> {
                 try (Echo echo = new Echo(port, 60_000)) {
-                    localPorts.add(echo.localPort());
                     echo.roundTrip(Echo.randomBytes(new Random(client), 100));
                     servedPorts.add(echo.localPort());
                     served.incrementAndGet();
@@ -36,7 +33,6 @@ public final class HeldClients implements AutoCloseable {
                         throw new AssertionError("never released");
                     }
                     echo.roundTrip(Echo.randomBytes(new Random(client), 10));
-                    finished.incrementAndGet();
                 } catch (Throwable e) {
                     failures.add("held client " + client + ": " + e);
                 }
@@ -51,17 +47,8 @@ public final class HeldClients implements AutoCloseable {
         return served.get();
     }
 
-    public int finished() {
-        return finished.get();
-    }
-
     public List<String> failures() {
         return List.copyOf(failures);
-    }
-
-    /** Local ports of every client that has connected (served or queued). */
-    public List<Integer> localPorts() {
-        return List.copyOf(localPorts);
     }
 
     /** Local ports of the clients a worker has accepted. */

@@ -73,11 +73,6 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
                 .orElseThrow(() -> new AssertionError("no row for slot " + slot + " in:\n" + text));
     }
 
-    public Row rowOfClient(String client) {
-        return rows.stream().filter(r -> client.equals(r.client())).findFirst()
-                .orElseThrow(() -> new AssertionError("no row with client " + client + " in:\n" + text));
-    }
-
     private static long number(String text) {
         return text.equals("?") ? -1 : Long.parseLong(text);
     }

@@ -1,25 +1,19 @@
 package dm.it.kit;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Finds, kills and waits for the dm JVMs the tests start; ports. */
+/** The processes the tests start: found by their command line, killed by pid, waited for until they are gone. */
 public final class Processes {
-    /** Paths (test directories) that appear in the command line of every dm JVM a test starts. */
-    private static final Set<String> MARKERS = ConcurrentHashMap.newKeySet();
-
     private Processes() {
-    }
-
-    public static void mark(Path testDirectory) {
-        MARKERS.add(testDirectory.toAbsolutePath().toString());
     }
 
     /**
@@ -32,7 +26,7 @@ public final class Processes {
             return false;
         }
         try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             char state = stat.charAt(stat.lastIndexOf(')') + 2);
             return state != 'Z' && state != 'X';
         } catch (IOException | RuntimeException e) {
@@ -40,41 +34,68 @@ public final class Processes {
         }
     }
 
+    /** The arguments the process was started with, joined by spaces; empty once it is gone (or a zombie). */
+    public static String commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** A supervisor (of dm-daemon, or of jsvc, whose controller has the same command line) or a worker. */
     public static boolean isDmJvm(ProcessHandle process) {
-        String commandLine = process.info().commandLine().orElse("");
-        return commandLine.contains("dm.daemon.DaemonMain") || commandLine.contains("dm.worker.WorkerMain");
+        String commandLine = commandLine(process);
+        return commandLine.contains("dm.daemon.DaemonMain") || commandLine.contains("dm.daemon.JsvcDaemon")
+                || isWorker(commandLine);
+    }
+
+    public static boolean isWorker(ProcessHandle process) {
+        return isWorker(commandLine(process));
+    }
+
+    private static boolean isWorker(String commandLine) {
+        return commandLine.contains("dm.worker.WorkerMain");
+    }
+
+    /** Every running process but this JVM whose command line contains {@code path} (a test directory, a configuration). */
+    public static List<ProcessHandle> mentioning(Path path) {
+        String marker = path.toAbsolutePath().toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self && running(p) && commandLine(p).contains(marker))
+                .collect(Collectors.toList());
+    }
+
+    /** The supervisor and worker JVMs among {@link #mentioning}. */
+    public static List<ProcessHandle> dmJvmsMentioning(Path path) {
+        return mentioning(path).stream().filter(Processes::isDmJvm).collect(Collectors.toList());
     }
 
     /**
      * Live dm JVMs started by this test JVM: its descendants, and orphans (re-parented to init after
-     * their supervisor died) recognised by a test directory in their command line.
+     * their supervisor died) recognised by one of {@code testDirectories} in their command line.
      */
-    public static List<ProcessHandle> leftovers() {
+    public static List<ProcessHandle> leftovers(Collection<Path> testDirectories) {
         long self = ProcessHandle.current().pid();
         Set<Long> descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+        List<String> markers = testDirectories.stream().map(d -> d.toAbsolutePath().toString()).collect(Collectors.toList());
         List<ProcessHandle> found = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(p -> {
             if (p.pid() == self || !running(p) || !isDmJvm(p)) {
                 return;
             }
-            String commandLine = p.info().commandLine().orElse("");
-            if (descendants.contains(p.pid()) || MARKERS.stream().anyMatch(commandLine::contains)) {
+            String commandLine = commandLine(p);
+            if (descendants.contains(p.pid()) || markers.stream().anyMatch(commandLine::contains)) {
                 found.add(p);
             }
         });
         return found;
     }
 
-    /** Live dm JVMs whose command line contains {@code path} (a test directory or a configuration file). */
-    public static List<ProcessHandle> mentioning(Path path) {
-        String marker = path.toAbsolutePath().toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> running(p) && isDmJvm(p) && p.info().commandLine().orElse("").contains(marker))
-                .collect(Collectors.toList());
-    }
-
     public static String describe(List<ProcessHandle> processes) {
-        return processes.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+        return processes.stream().map(p -> p.pid() + " " + commandLine(p))
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
     }
 
@@ -86,34 +107,33 @@ public final class Processes {
         killAll(all);
     }
 
+    /** SIGKILL to each, then waits until none runs; one that will not die is left to the caller's check. */
     public static void killAll(List<ProcessHandle> processes) {
         processes.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : processes) {
             try {
-                Await.until(java.time.Duration.ofSeconds(10), () -> !running(p), "pid " + p.pid() + " to die after SIGKILL");
+                Await.until(Duration.ofSeconds(10), () -> !running(p), "pid " + p.pid() + " to die after SIGKILL");
             } catch (AssertionError e) {
                 // reported by the caller or the leftover check
             }
         }
     }
 
-    /** True when a listening socket can be bound on 127.0.0.1:port right now. */
-    public static boolean portFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
+    /** The real uid of a process, from /proc/PID/status; -1 when it is gone. */
+    public static int uid(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.split("\\s+")[1]);
+                }
+            }
         } catch (IOException e) {
-            return false;
+            return -1;
         }
+        return -1;
     }
 
-    /** A port that was free a moment ago (for cases where the daemon must be given a number). */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError("no free port", e);
-        }
+    public static boolean thisJvmIsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 }
