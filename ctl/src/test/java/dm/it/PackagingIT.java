@@ -71,8 +71,9 @@ class PackagingIT {
     void tarballHasTheLayout() throws Exception {
         String listing = output("tar", "tzf", tarball.toString());
         String base = tarball.getFileName().toString().replace("-dist.tar.gz", "") + "/";
-        for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "conf/server.properties",
-                "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service", "README.md")) {
+        for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "bin/jvm.args",
+                "bin/jvm-jdk24.args", "conf/server.properties", "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service",
+                "README.md")) {
             assertTrue(listing.contains(base + entry + "\n"), "tar.gz lacks " + entry);
         }
         assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/dm-daemon-.*\\.jar")), "lib/daemon");
@@ -82,10 +83,24 @@ class PackagingIT {
                 .filter(l -> l.endsWith("/bin/dm-daemon")).allMatch(l -> l.startsWith("-rwxr-xr-x")), "bin/ executable");
     }
 
+    /** The launchers of the unpacked tar.gz find their jars and the JVM flags (bin/jvm.args) and run. */
+    @Test
+    void theUnpackedTarballRuns() throws Exception {
+        Path unpacked = work.resolve("tar-run");
+        Files.createDirectories(unpacked);
+        output("tar", "xzf", tarball.toString(), "-C", unpacked.toString(), "--strip-components=1");
+        Exec.Result check = Exec.run(work, unpacked.resolve("bin/dm-daemon").toString(), "--check");
+        assertEquals(0, check.exitCode(), check.toString());
+        assertTrue(check.output().contains(unpacked.resolve("conf/server.properties").toString()), check.toString());
+        Exec.Result version = Exec.run(work, unpacked.resolve("bin/dm-ctl").toString(), "--version");
+        assertEquals(0, version.exitCode(), version.toString());
+    }
+
     @Test
     void debianPackageContentsConffilesAndScripts() throws Exception {
         String contents = output("dpkg-deb", "-c", deb.toString());
         for (String path : List.of("./usr/share/dm/bin/dm-daemon", "./usr/share/dm/bin/dm-ctl", "./usr/share/dm/bin/dm-jsvc",
+                "./usr/share/dm/bin/jvm.args", "./usr/share/dm/bin/jvm-jdk24.args",
                 "./etc/dm/server.properties", "./etc/dm/logback.xml", "./lib/systemd/system/dm.socket",
                 "./lib/systemd/system/dm.service", "./usr/bin/dm-ctl", "./usr/bin/dm-daemon")) {
             assertTrue(contents.contains(path), "package lacks " + path);
