@@ -23,7 +23,7 @@ import dm.it.kit.HandlerJars;
 import dm.it.kit.Ports;
 
 /**
- * The seed 001 client, {@code dm-ctl client HOST PORT}, driven through its standard input: echoes
+ * The plain interactive client, {@code dm-ctl client HOST PORT}, driven through its standard input: echoes
  * printed as "message from server: LINE"; q or Q alone half-closes and every echo in flight is still
  * printed; a server that closes first ends the client even with its stdin open; no listener: 69.
  */

@@ -41,7 +41,7 @@ class EchoPoolIT {
 
     @Test
     void echoIsByteExactAndThePoolGrowsUpToPoolMaxOnly(Daemons daemons) throws Exception {
-        // The seed's growth policy: one more worker per tick, only while every worker is busy.
+        // The one-at-a-time growth policy: one more worker per tick, only while every worker is busy.
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX, "pool.max-spawn-rate", "1"));
         long seed = System.nanoTime();

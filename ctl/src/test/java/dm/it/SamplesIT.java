@@ -32,7 +32,7 @@ import dm.it.kit.Echo;
 import dm.it.kit.LineClient;
 import dm.it.kit.PoolStatus;
 
-/** The built-in sample jobs: EchoHandler (seeds 001, 002), PlusOneHandler (seed 004), LineProtocolHandler. */
+/** The built-in sample jobs: EchoHandler, PlusOneHandler, LineProtocolHandler. */
 @ExtendWith(DmExtension.class)
 class SamplesIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -73,7 +73,7 @@ class SamplesIT {
                 "worker.handler", "dm.handler.PlusOneHandler"));
         daemon.awaitIdleWorkers(3, TIMEOUT);
 
-        // Three clients at once, as in the seed's test: each sends 'A' and gets 'B', then the server closes.
+        // Three clients at once: each sends 'A' and gets 'B', then the server closes.
         int clients = 3;
         CyclicBarrier together = new CyclicBarrier(clients);
         List<CompletableFuture<String>> results = new ArrayList<>();

@@ -56,11 +56,11 @@ class PoolPolicyTest {
     }
 
     @Test
-    void seedPolicyAddsOneOnlyWhenEveryWorkerIsBusy() {
-        PoolPolicy seed = new PoolPolicy(2, 200, 1, 200, 1);
-        assertEquals(0, seed.decide(2, 1, 0).spawn());
-        assertEquals(1, seed.decide(2, 0, 0).spawn());
-        assertEquals(1, seed.decide(3, 0, 0).spawn());
-        assertFalse(seed.decide(50, 49, 0).retireOne(), "the seed never shrinks");
+    void oneAtATimePolicyAddsOneOnlyWhenEveryWorkerIsBusy() {
+        PoolPolicy oneAtATime = new PoolPolicy(2, 200, 1, 200, 1);
+        assertEquals(0, oneAtATime.decide(2, 1, 0).spawn());
+        assertEquals(1, oneAtATime.decide(2, 0, 0).spawn());
+        assertEquals(1, oneAtATime.decide(3, 0, 0).spawn());
+        assertFalse(oneAtATime.decide(50, 49, 0).retireOne(), "it never shrinks");
     }
 }
