@@ -13,6 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.EchoLoad;
+import dm.it.kit.Exec;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * How soon the supervisor notices a worker's death under load: from kill -9 to the log line that
  * names the exit, and to the replacement's "started" line. Prints figures; asserts only that every
@@ -26,8 +35,8 @@ class ExitLatencyBenchmarkIT {
     Path dir;
 
     @Test
-    void everyKillIsNoticedAndReplacedAtOnce() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "4", "pool.max", "8"));
+    void everyKillIsNoticedAndReplacedAtOnce(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "4", "pool.max", "8"));
         daemon.awaitIdleWorkers(4, Duration.ofSeconds(60));
         Random random = new Random(7);
         List<Long> toLog = new ArrayList<>();

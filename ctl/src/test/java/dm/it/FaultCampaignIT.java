@@ -13,6 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.EchoLoad;
+import dm.it.kit.Exec;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * Workers killed at random (the kernel's OOM killer in a bad minute), booting ones too, under
  * load: the daemon never stops, each kill costs at most the one connection that worker held, and
@@ -29,14 +38,14 @@ class FaultCampaignIT {
     /** At least {@code count} workers past their boot: idle in accept() or busy (the load keeps them busy). */
     private static void awaitAccepting(DaemonUnderTest daemon, int count) {
         Await.until(Duration.ofSeconds(60), () -> {
-            Status status = daemon.status();
+            PoolStatus status = daemon.status();
             return status.count("idle") + status.count("busy") >= count;
         }, count + " workers accepting or busy in dm-ctl status");
     }
 
     @Test
-    void randomKillsEvery100To250MsNeverStopTheDaemon() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", Integer.toString(POOL_MIN),
+    void randomKillsEvery100To250MsNeverStopTheDaemon(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", Integer.toString(POOL_MIN),
                 "pool.max", "16", "worker.max-backoff-ms", "1000"));
         daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(60));
         Random random = new Random(42);

@@ -1,10 +1,10 @@
-package dm.it;
+package dm.it.kit;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts a daemon's worker JVMs over and over on a thread of its own, to catch the fewest there ever were. */
-final class WorkerCountSampler {
+public final class WorkerCountSampler {
     private final AtomicBoolean sampling = new AtomicBoolean(true);
     private final AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger samples = new AtomicInteger();
@@ -24,22 +24,22 @@ final class WorkerCountSampler {
         }, "worker-count-sampler");
     }
 
-    static WorkerCountSampler start(DaemonUnderTest daemon) {
+    public static WorkerCountSampler start(DaemonUnderTest daemon) {
         WorkerCountSampler sampler = new WorkerCountSampler(daemon);
         sampler.thread.start();
         return sampler;
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         sampling.set(false);
         thread.join();
     }
 
-    int fewest() {
+    public int fewest() {
         return fewest.get();
     }
 
-    int samples() {
+    public int samples() {
         return samples.get();
     }
 }

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /** Waits on a condition with a deadline, polling; never sleep-and-hope. */
 public final class Await {
-    static final long POLL_MILLIS = 25;
+    private static final long POLL_MILLIS = 25;
 
     private Await() {
     }

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,15 +20,14 @@ import java.util.stream.Collectors;
 
 /**
  * One real daemon: bin/dm-daemon in the foreground with its own configuration, scoreboard and log
- * in a test directory. {@link #close} kills it and every JVM it started, by pid, and waits for them.
+ * in a test directory. Started through {@link Daemons}, which closes it after the test; {@link #close}
+ * kills it and every JVM it started, by pid, and waits for them.
  */
-final class DaemonUnderTest implements AutoCloseable {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
+public final class DaemonUnderTest implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("supervisor: listening on 127\\.0\\.0\\.1:(\\d+) \\(backlog \\d+\\)");
     /** {@code worker PID (slot N) started}, or an exit: {@code exited: code 0}, {@code killed by signal SIGKILL}... */
-    static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
-
-    private static final List<DaemonUnderTest> STARTED_IN_THIS_TEST = new CopyOnWriteArrayList<>();
+    private static final Pattern WORKER_EVENT = Pattern.compile("supervisor: worker (\\d+) \\(slot (\\d+)\\) (.+)$");
 
     private final Path dir;
     private final Path config;
@@ -46,12 +44,8 @@ final class DaemonUnderTest implements AutoCloseable {
         this.port = port;
     }
 
-    static List<DaemonUnderTest> startedInThisTest() {
-        return STARTED_IN_THIS_TEST;
-    }
-
     /** The defaults of every test: small pool, fast ticks, scoreboard in the test directory, port 0. */
-    static Map<String, String> defaults(Path dir) {
+    public static Map<String, String> defaults(Path dir) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.bind", "127.0.0.1");
         properties.put("server.port", "0");
@@ -66,7 +60,7 @@ final class DaemonUnderTest implements AutoCloseable {
         return properties;
     }
 
-    static Path writeConfig(Path dir, String name, Map<String, String> properties) {
+    public static Path writeConfig(Path dir, String name, Map<String, String> properties) {
         StringBuilder text = new StringBuilder("# written by " + DaemonUnderTest.class.getName() + "\n");
         properties.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
         Path file = dir.resolve(name);
@@ -78,16 +72,8 @@ final class DaemonUnderTest implements AutoCloseable {
         return file;
     }
 
-    /** Writes {@code dir/server.properties} from {@link #defaults} plus {@code overrides} and starts a daemon on it. */
-    static DaemonUnderTest start(Path dir, Map<String, String> overrides) {
-        Map<String, String> properties = defaults(dir);
-        properties.putAll(overrides);
-        return start(dir, writeConfig(dir, "server.properties", properties));
-    }
-
     /** Starts bin/dm-daemon -c config; returns once it logged its listening port. */
     static DaemonUnderTest start(Path dir, Path config) {
-        Processes.mark(dir);
         String base = config.getFileName().toString().replaceFirst("\\.properties$", "");
         Path log = dir.resolve(base + ".log");
         Process process;
@@ -101,68 +87,65 @@ final class DaemonUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("cannot start bin/dm-daemon", e);
         }
-        DaemonUnderTest[] holder = new DaemonUnderTest[1];
         try {
             int port = Await.value(START_TIMEOUT, () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("dm-daemon exited with " + process.exitValue() + " before listening:\n"
-                            + Exec.read(log));
+                            + TextFiles.read(log));
                 }
-                return firstMatch(readLines(log), LISTENING).map(m -> Integer.parseInt(m.group(1)));
+                return firstMatch(TextFiles.completeLines(log), LISTENING).map(m -> Integer.parseInt(m.group(1)));
             }, "dm-daemon to log 'listening on 127.0.0.1:PORT'");
-            holder[0] = new DaemonUnderTest(dir, config, log, process, port);
-            STARTED_IN_THIS_TEST.add(holder[0]);
-            return holder[0];
+            return new DaemonUnderTest(dir, config, log, process, port);
         } catch (RuntimeException | Error e) {
             Processes.killTree(process.toHandle());
             throw e;
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path config() {
+    public Path config() {
         return config;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return log;
     }
 
-    List<String> logLines() {
-        return readLines(log);
+    public List<String> logLines() {
+        return TextFiles.completeLines(log);
     }
 
     /** Waits for a log line matching {@code regex} (find, not whole-line) and returns its match. */
-    Matcher waitForLog(String regex, Duration timeout) {
+    public Matcher waitForLog(String regex, Duration timeout) {
         Pattern pattern = Pattern.compile(regex);
         return Await.value(timeout, () -> firstMatch(logLines(), pattern), "daemon log line /" + regex + "/ in " + log);
     }
 
-    boolean logContains(String regex) {
+    public boolean logContains(String regex) {
         return firstMatch(logLines(), Pattern.compile(regex)).isPresent();
     }
 
     /** Every worker start and exit the supervisor logged, in order. */
-    List<WorkerEvent> workerEvents() {
+    public List<WorkerEvent> workerEvents() {
         List<WorkerEvent> events = new ArrayList<>();
         for (String line : logLines()) {
             Matcher m = WORKER_EVENT.matcher(line);
@@ -174,7 +157,7 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Slot to pid of the workers that, by the log, were started and have not exited. */
-    Map<Integer, Long> liveWorkersByLog() {
+    public Map<Integer, Long> liveWorkersByLog() {
         Map<Integer, Long> live = new LinkedHashMap<>();
         for (WorkerEvent event : workerEvents()) {
             if (event.started()) {
@@ -186,30 +169,30 @@ final class DaemonUnderTest implements AutoCloseable {
         return live;
     }
 
-    record WorkerEvent(long pid, int slot, String what) {
-        boolean started() {
+    public record WorkerEvent(long pid, int slot, String what) {
+        public boolean started() {
             return what.equals("started");
         }
     }
 
     /** Runs bin/dm-ctl -c CONFIG status and parses it. */
-    Status status() {
+    public PoolStatus status() {
         Exec.Result result = Exec.ctl(dir, config, "status");
         assertEquals(0, result.exitCode(), () -> "dm-ctl status failed: " + result);
-        return Status.parse(result.stdout());
+        return PoolStatus.parse(result.stdout());
     }
 
     /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. blocked in accept(). */
-    Status awaitIdleWorkers(int count, Duration timeout) {
+    public PoolStatus awaitIdleWorkers(int count, Duration timeout) {
         return Await.value(timeout, () -> {
-            Status status = status();
+            PoolStatus status = status();
             return status.rows().stream().filter(r -> r.state().equals("idle")).count() >= count
                     ? Optional.of(status) : Optional.empty();
         }, count + " idle workers in dm-ctl status");
     }
 
     /** Waits for the daemon to exit by itself and returns its exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("daemon " + pid() + " still running after " + timeout.toMillis() + " ms");
@@ -222,8 +205,8 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** The worker JVMs that are children of the supervisor right now. */
-    List<ProcessHandle> workerProcesses() {
-        return process.toHandle().children().filter(Processes::isDmJvm).collect(Collectors.toList());
+    public List<ProcessHandle> workerProcesses() {
+        return process.toHandle().children().filter(Processes::isWorker).collect(Collectors.toList());
     }
 
     /** Kills the supervisor and every JVM it started (its descendants and its orphans), and waits for them. */
@@ -236,26 +219,12 @@ final class DaemonUnderTest implements AutoCloseable {
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
-        all.addAll(Processes.mentioning(config));
+        all.addAll(Processes.dmJvmsMentioning(config));
         Processes.killAll(all);
         assertTrue(all.stream().noneMatch(Processes::running), () -> "still alive after SIGKILL:" + Processes.describe(all));
     }
 
-    static List<String> readLines(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return List.of();
-            }
-            // A line still being written has no newline yet: leave it out.
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
+    private static Optional<Matcher> firstMatch(List<String> lines, Pattern pattern) {
         for (String line : lines) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,16 +10,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Small shared checks. */
-final class Checks {
+public final class Checks {
     private Checks() {
     }
 
-    static void assertExists(Path file) {
+    public static void assertExists(Path file) {
         assertTrue(Files.exists(file), file + " should exist");
     }
 
     /** Names in {@code dir} that a daemon leaves behind: scoreboards, locks, half-made scoreboards. */
-    static List<String> scoreboardLeftovers(Path dir) {
+    public static List<String> scoreboardLeftovers(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.contains("scoreboard") || n.endsWith(".lock") || n.contains(".new-"))
@@ -30,7 +30,7 @@ final class Checks {
     }
 
     /** A one-line operator message: no stack trace, no exception class names. */
-    static void assertOneLine(String what, String text) {
+    public static void assertOneLine(String what, String text) {
         String trimmed = text.strip();
         assertTrue(!trimmed.isEmpty(), what + " is empty");
         assertTrue(!trimmed.contains("\n"), () -> what + " is not one line:\n" + text);

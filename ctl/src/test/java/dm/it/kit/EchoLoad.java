@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Continuous short-connection load on 127.0.0.1: each thread connects, echoes a few bytes, closes,
  * and again, until {@link #close}. Counts successes and keeps every failure with its time.
  */
-final class EchoLoad implements AutoCloseable {
+public final class EchoLoad implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger successes = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    EchoLoad(int port, int threadCount, int readTimeoutMillis) {
+    public EchoLoad(int port, int threadCount, int readTimeoutMillis) {
         for (int t = 0; t < threadCount; t++) {
             Random random = new Random(t);
             Thread thread = new Thread(() -> {
@@ -37,11 +37,11 @@ final class EchoLoad implements AutoCloseable {
         }
     }
 
-    int successes() {
+    public int successes() {
         return successes.get();
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 

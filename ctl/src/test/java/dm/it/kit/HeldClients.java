@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,21 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection, and so the worker, busy until {@link #release}. Clients beyond the pool wait in the
  * accept queue for their echo.
  */
-final class HeldClients implements AutoCloseable {
+public final class HeldClients implements AutoCloseable {
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger served = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Integer> localPorts = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> servedPorts = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    HeldClients(int port, int count) {
+    public HeldClients(int port, int count) {
         for (int c = 0; c < count; c++) {
             int client = c;
             Thread thread = new Thread(() -> {
                 try (Echo echo = new Echo(port, 60_000)) {
-                    localPorts.add(echo.localPort());
                     echo.roundTrip(Echo.randomBytes(new Random(client), 100));
                     servedPorts.add(echo.localPort());
                     served.incrementAndGet();
@@ -36,7 +33,6 @@ final class HeldClients implements AutoCloseable {
                         throw new AssertionError("never released");
                     }
                     echo.roundTrip(Echo.randomBytes(new Random(client), 10));
-                    finished.incrementAndGet();
                 } catch (Throwable e) {
                     failures.add("held client " + client + ": " + e);
                 }
@@ -47,29 +43,20 @@ final class HeldClients implements AutoCloseable {
         }
     }
 
-    int served() {
+    public int served() {
         return served.get();
     }
 
-    int finished() {
-        return finished.get();
-    }
-
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 
-    /** Local ports of every client that has connected (served or queued). */
-    List<Integer> localPorts() {
-        return List.copyOf(localPorts);
-    }
-
     /** Local ports of the clients a worker has accepted. */
-    List<Integer> servedPorts() {
+    public List<Integer> servedPorts() {
         return List.copyOf(servedPorts);
     }
 
-    void awaitServed(int count, Duration timeout) {
+    public void awaitServed(int count, Duration timeout) {
         Await.until(timeout, () -> served.get() >= count || !failures.isEmpty(), count + " held clients served");
         if (!failures.isEmpty()) {
             throw new AssertionError("held clients failed: " + failures);
@@ -77,7 +64,7 @@ final class HeldClients implements AutoCloseable {
     }
 
     /** Each client sends one last message, reads its echo and closes; waits for all of them. */
-    void release(Duration timeout) throws InterruptedException {
+    public void release(Duration timeout) throws InterruptedException {
         gate.countDown();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Thread thread : threads) {

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,22 +11,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A client of a line-based handler (such as dm.handler.LineProtocolHandler): one line out, one line back. */
-final class LineClient implements AutoCloseable {
+public final class LineClient implements AutoCloseable {
     private static final Pattern WHO = Pattern.compile("^worker (\\d+) slot (\\d+)$");
 
     /** What {@code WHO} answers: the pid and slot of the worker that serves this connection. */
-    record Who(long pid, int slot) {
+    public record Who(long pid, int slot) {
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
 
-    LineClient(int port) throws IOException {
+    public LineClient(int port) throws IOException {
         this(port, 20_000);
     }
 
-    LineClient(int port, int readTimeoutMillis) throws IOException {
+    public LineClient(int port, int readTimeoutMillis) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), Echo.CONNECT_TIMEOUT_MILLIS);
@@ -36,28 +36,28 @@ final class LineClient implements AutoCloseable {
     }
 
     /** Sends {@code line} and a LF. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         sendRaw(line + "\n");
     }
 
-    void sendRaw(String text) throws IOException {
+    public void sendRaw(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     /** The next line from the server, or null at end of stream. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         return in.readLine();
     }
 
     /** Sends {@code line} and returns the reply line (null: the server closed instead). */
-    String ask(String line) throws IOException {
+    public String ask(String line) throws IOException {
         send(line);
         return readLine();
     }
 
     /** LineProtocolHandler's WHO: which worker serves this connection. */
-    Who who() throws IOException {
+    public Who who() throws IOException {
         String reply = ask("WHO");
         Matcher m = reply == null ? null : WHO.matcher(reply);
         if (m == null || !m.matches()) {
@@ -67,7 +67,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** LineProtocolHandler's QUIT, and the server's BYE. */
-    void quit() throws IOException {
+    public void quit() throws IOException {
         String reply = ask("QUIT");
         if (!"BYE".equals(reply)) {
             throw new IOException("QUIT answered '" + reply + "'");
@@ -75,7 +75,7 @@ final class LineClient implements AutoCloseable {
     }
 
     /** Connects, asks WHO, says QUIT: which worker served one whole connection. */
-    static Who whoServes(int port) throws IOException {
+    public static Who whoServes(int port) throws IOException {
         try (LineClient client = new LineClient(port, 30_000)) {
             Who who = client.who();
             client.quit();
@@ -83,12 +83,12 @@ final class LineClient implements AutoCloseable {
         }
     }
 
-    int localPort() {
+    public int localPort() {
         return socket.getLocalPort();
     }
 
     /** Connects, asks one line, closes. */
-    static String askOnce(int port, String line) throws IOException {
+    public static String askOnce(int port, String line) throws IOException {
         try (LineClient client = new LineClient(port)) {
             return client.ask(line);
         }

@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Where the checkout is, and how to start its launchers the way a user would. */
-final class Repo {
+public final class Repo {
     private Repo() {
     }
 
-    static Path root() {
+    public static Path root() {
         String repo = System.getProperty("dm.repo");
         Path root = repo != null ? Path.of(repo) : Path.of("..");
         root = root.toAbsolutePath().normalize();
@@ -21,11 +21,11 @@ final class Repo {
         return root;
     }
 
-    static String daemonLauncher() {
+    public static String daemonLauncher() {
         return root().resolve("bin/dm-daemon").toString();
     }
 
-    static String ctlLauncher() {
+    public static String ctlLauncher() {
         return root().resolve("bin/dm-ctl").toString();
     }
 
@@ -33,7 +33,7 @@ final class Repo {
      * A ProcessBuilder with a clean environment: the JDK that runs the tests (JAVA_HOME), no stdin,
      * and none of the variables that would change what the launchers do or print.
      */
-    static ProcessBuilder processBuilder(List<String> command) {
+    public static ProcessBuilder processBuilder(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));

@@ -1,15 +1,17 @@
-package dm.it;
+package dm.it.kit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Everything {@code dm-ctl status} prints, parsed: the pool lines and each worker row with its current
- * request's duration and client. ({@link Status} parses only what the older tests need.)
+ * request's duration and client. A line that does not have the documented shape fails the test.
  */
-record PoolStatus(long supervisorPid, String parentStatus, String started, int port, int total, int idle, int busy,
+public record PoolStatus(long supervisorPid, String parentStatus, String started, int port, int total, int idle, int busy,
         int starting, int leaving, long maxBusy, long maxReached, long accepted, long slow, long timeoutKills,
         long listenQueue, long maxListenQueue, long backlog, String scoreboardLine, List<Row> rows, String text) {
 
@@ -27,10 +29,10 @@ record PoolStatus(long supervisorPid, String parentStatus, String started, int p
             + "\\s+(\\d+)\\s+(?:(\\d+) ms|-)\\s+(\\S+)$");
 
     /** One worker row; {@code busyMillis} is -1 and {@code client} null when the worker serves no connection. */
-    record Row(int slot, long pid, String state, String started, long requests, long busyMillis, String client) {
+    public record Row(int slot, long pid, String state, String started, long requests, long busyMillis, String client) {
     }
 
-    static PoolStatus parse(String text) {
+    public static PoolStatus parse(String text) {
         String[] lines = text.split("\n");
         if (lines.length < 5) {
             throw new AssertionError("dm-ctl status too short:\n" + text);
@@ -56,23 +58,19 @@ record PoolStatus(long supervisorPid, String parentStatus, String started, int p
                 text);
     }
 
-    /** Runs {@code dm-ctl -c CONFIG status} for {@code daemon} and parses it. */
-    static PoolStatus of(DaemonUnderTest daemon) {
-        Exec.Result result = Exec.ctl(daemon.dir(), daemon.config(), "status");
-        if (result.exitCode() != 0) {
-            throw new AssertionError("dm-ctl status failed: " + result);
-        }
-        return parse(result.stdout());
+    /** Pids of the workers in the table. */
+    public Set<Long> workerPids() {
+        return rows.stream().map(Row::pid).filter(p -> p != 0).collect(Collectors.toSet());
     }
 
-    Row row(int slot) {
+    /** How many rows are in {@code state} (idle, busy, starting, leaving). */
+    public long count(String state) {
+        return rows.stream().filter(r -> r.state().equals(state)).count();
+    }
+
+    public Row row(int slot) {
         return rows.stream().filter(r -> r.slot() == slot).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for slot " + slot + " in:\n" + text));
-    }
-
-    Row rowOfClient(String client) {
-        return rows.stream().filter(r -> client.equals(r.client())).findFirst()
-                .orElseThrow(() -> new AssertionError("no row with client " + client + " in:\n" + text));
     }
 
     private static long number(String text) {

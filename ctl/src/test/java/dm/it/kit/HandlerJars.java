@@ -1,4 +1,4 @@
-package dm.it;
+package dm.it.kit;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,12 +23,12 @@ import dm.handler.ConnectionHandler;
 import dm.it.handlers.LifecycleHandler;
 
 /** Handler jars for worker.classpath: the test handlers (dm.it.handlers), or sources compiled now. */
-final class HandlerJars {
+public final class HandlerJars {
     private HandlerJars() {
     }
 
     /** A jar of every class in dm.it.handlers, as built by Maven into the test classes. */
-    static Path testHandlers(Path jar) {
+    public static Path testHandlers(Path jar) {
         Path classes = locationOf(LifecycleHandler.class);
         Path packageDir = classes.resolve("dm/it/handlers");
         try (Stream<Path> files = Files.walk(packageDir)) {
@@ -48,7 +48,7 @@ final class HandlerJars {
      * JDK's compiler, and writes the classes into {@code jar}, through a temporary name and an atomic
      * rename: a reader never sees half a jar.
      */
-    static Path compile(Path workDir, Path jar, Map<String, String> sources) {
+    public static Path compile(Path workDir, Path jar, Map<String, String> sources) {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
             throw new AssertionError("no Java compiler in " + System.getProperty("java.home") + " (a JRE, not a JDK?)");
@@ -98,7 +98,7 @@ final class HandlerJars {
     }
 
     /** The directory or jar a class was loaded from. */
-    static Path locationOf(Class<?> type) {
+    public static Path locationOf(Class<?> type) {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | NullPointerException e) {
