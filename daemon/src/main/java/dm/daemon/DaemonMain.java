@@ -48,23 +48,23 @@ public final class DaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (check) {
+            return StartupCheck.check(config, System.out, System.err);
+        }
         ServerConfig serverConfig;
         try {
             serverConfig = ServerConfig.load(config);
-            Preflight.check(serverConfig);
         } catch (ConfigException e) {
             System.err.println("dm-daemon: " + e.getMessage());
             return ExitCodes.CONFIG;
-        }
-        if (check) {
-            System.out.println("dm-daemon: configuration OK: " + serverConfig.file());
-            return ExitCodes.OK;
         }
         useLogConfigNextTo(serverConfig.file());
         PrintStream workerOutput = System.out;
         try (Daemon daemon = new Daemon(serverConfig)) {
             try {
+                StartupCheck.beforeStart(serverConfig);
                 daemon.open(workerOutput);
+                ListenSocket.applyDeferAccept(serverConfig.deferAcceptMillis());
             } catch (ExitException e) {
                 System.err.println("dm-daemon: " + e.getMessage());
                 return e.exitCode();
