@@ -120,9 +120,9 @@ public final class ListenSocket {
         LibC libc = LibC.INSTANCE;
         if (isSocket(libc, STDIN)) {
             InetSocketAddress local = inheritedAddress(libc);
-            return "listening socket " + Addresses.format(local.getAddress(), local.getPort())
-                    + " inherited on fd 0 (systemd): server.bind, server.port, server.backlog and"
-                    + " server.defer-accept-ms are not used";
+            return "the listening socket will come from fd 0 (" + Addresses.format(local.getAddress(), local.getPort())
+                    + ", as systemd passes it): server.bind, server.port, server.backlog and server.defer-accept-ms"
+                    + " are not used";
         }
         int fd = bindAndListen(libc, host, port, backlog);
         try {
@@ -130,8 +130,8 @@ public final class ListenSocket {
                 setDeferAccept(libc, fd, deferAcceptMillis);
             }
             InetSocketAddress local = localAddress(libc, fd);
-            return "can listen on " + Addresses.format(local.getAddress(), port)
-                    + (port == 0 ? " (server.port = 0: a free port, chosen at start)" : "") + " (bound and released)";
+            return "can listen on " + Addresses.format(local.getAddress(), port) + " (bound and released"
+                    + (port == 0 ? "; server.port = 0: a free port is chosen at start)" : ")");
         } finally {
             closeQuietly(libc, fd);
         }
