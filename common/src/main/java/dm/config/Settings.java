@@ -11,8 +11,11 @@ public final class Settings {
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
+    /** An address with a port after it: 127.0.0.1:6905, localhost:6905, [::1]:6905 (IPv6 without brackets has many colons). */
+    private static final Pattern ADDRESS_WITH_PORT = Pattern.compile("(\\[[^\\]]*\\]|[^:\\[\\]]+):([0-9]*)");
+
     public static final Setting<String> SERVER_BIND = Setting.string("server.bind", "address", "127.0.0.1",
-            text -> text.isBlank() ? "must be an IP address or host name" : null,
+            Settings::bindProblem,
             "Address the listening socket binds to: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface.");
 
     public static final Setting<Integer> SERVER_PORT = Setting.integer("server.port", 6905, 0, 65535,
@@ -21,6 +24,14 @@ public final class Settings {
     public static final Setting<Integer> SERVER_BACKLOG = Setting.integer("server.backlog", 128, 1, 65535,
             "Accept queue length. Linux silently drops SYNs when it is full and clients retry after 1, 3, 7 s,"
                     + " so keep it well above small values such as 5, which gave client timeouts under load.");
+
+    public static final Setting<Integer> SERVER_DEFER_ACCEPT_MS = Setting.integer("server.defer-accept-ms", 0, 0, 600_000,
+            "Hold a new connection in the kernel until its first bytes arrive, for up to this long, before a worker"
+                    + " accepts it (TCP_DEFER_ACCEPT): clients that connect and send nothing cost no worker. Rounded up"
+                    + " to the kernel's steps (1, 3, 7, 15, 31, 63 s ...); after that the connection is handed over"
+                    + " anyway. 0: off. Turn it on for protocols where the client speaks first (HTTP, the built-in"
+                    + " handlers); leave it off where the server speaks first (a greeting), which it would delay."
+                    + " Under systemd, set DeferAcceptSec= in dm.socket instead.");
 
     public static final Setting<Integer> POOL_MIN = Setting.integer("pool.min", 4, 1, 4096,
             "Workers started at boot; the pool never shrinks below this.");
@@ -88,8 +99,15 @@ public final class Settings {
 
     public static final Setting<Integer> WORKER_READ_TIMEOUT_MS = Setting.integer("worker.read-timeout-ms", 60_000, 0,
             Integer.MAX_VALUE,
-            "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker."
-                    + " 0: wait forever.");
+            "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker (until"
+                    + " its first byte, worker.first-byte-timeout-ms counts if shorter). 0: wait forever.");
+
+    public static final Setting<Integer> WORKER_FIRST_BYTE_TIMEOUT_MS = Setting.integer("worker.first-byte-timeout-ms",
+            20_000, 0, Integer.MAX_VALUE,
+            "A connection whose first byte has not arrived this long after a worker accepted it is closed, so that"
+                    + " a client that connects and sends nothing frees its worker sooner (like mod_reqtimeout's header"
+                    + " timeout). After the first byte, worker.read-timeout-ms applies; the shorter of the two counts"
+                    + " for the first byte. 0: worker.read-timeout-ms from the start.");
 
     public static final Setting<Integer> WORKER_SLOW_REQUEST_MS = Setting.integer("worker.slow-request-ms", 10_000, 0,
             Integer.MAX_VALUE,
@@ -104,15 +122,27 @@ public final class Settings {
             Integer.MAX_VALUE,
             "Longest wait before restarting a worker that keeps dying soon after it starts. 0: restart at once.");
 
-    public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, POOL_MIN, POOL_MAX,
-            POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER, WORKER_CLASSPATH,
-            WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER, WORKER_REQUEST_TIMEOUT_MS,
-            WORKER_READ_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
+    public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
+            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
+            WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
+            WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
 
     static final Map<String, Setting<?>> BY_KEY = index();
 
     private Settings() {
+    }
+
+    private static String bindProblem(String text) {
+        if (text.isBlank()) {
+            return "must be an IP address or host name";
+        }
+        java.util.regex.Matcher withPort = ADDRESS_WITH_PORT.matcher(text);
+        if (withPort.matches()) {
+            return "takes the address alone: put the port in server.port"
+                    + (withPort.group(2).isEmpty() ? "" : " (server.port = " + withPort.group(2) + ")");
+        }
+        return null;
     }
 
     private static Map<String, Setting<?>> index() {

@@ -21,7 +21,7 @@ final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
     /** Settings a running daemon cannot change: the socket, the scoreboard and its size. */
     private static final List<Setting<?>> FIXED_WHILE_RUNNING = List.of(Settings.SERVER_BIND, Settings.SERVER_PORT,
-            Settings.SERVER_BACKLOG, Settings.SCOREBOARD_FILE, Settings.POOL_MAX);
+            Settings.SERVER_BACKLOG, Settings.SERVER_DEFER_ACCEPT_MS, Settings.SCOREBOARD_FILE, Settings.POOL_MAX);
 
     private ConfigReload() {
     }

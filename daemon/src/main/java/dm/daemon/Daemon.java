@@ -40,6 +40,7 @@ final class Daemon implements AutoCloseable {
         try {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
+            ListenSocket.applyDeferAccept(config.deferAcceptMillis());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
             first = Generation.first(config, pid);
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.handler.ConnectionHandler;
+import dm.text.Shown;
 
 /**
  * Checks what only the file system can tell, before any worker starts: the extra class path
@@ -25,7 +26,7 @@ final class Preflight {
         List<URL> urls = new ArrayList<>();
         for (Path entry : config.workerClasspath()) {
             if (!Files.exists(entry)) {
-                throw new ConfigException(config.file() + ": worker.classpath: " + entry + " does not exist");
+                throw new ConfigException(config.file() + ": worker.classpath: " + Shown.value(entry.toString()) + " does not exist");
             }
             try {
                 urls.add(entry.toUri().toURL());
@@ -37,12 +38,12 @@ final class Preflight {
         try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), Preflight.class.getClassLoader())) {
             Class<?> type = Class.forName(name, false, loader);
             if (!ConnectionHandler.class.isAssignableFrom(type)) {
-                throw new ConfigException(config.file() + ": worker.handler = '" + name + "': does not implement "
+                throw new ConfigException(config.file() + ": worker.handler = " + Shown.quoted(name) + ": does not implement "
                         + ConnectionHandler.class.getName());
             }
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new ConfigException(config.file() + ": worker.handler = '" + name
-                    + "': class not found (check worker.classpath)");
+            throw new ConfigException(config.file() + ": worker.handler = " + Shown.quoted(name)
+                    + ": class not found (check worker.classpath)");
         } catch (java.io.IOException e) {
             throw new ConfigException(config.file() + ": worker.classpath: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dm.worker;
 
 import dm.handler.ConnectionHandler;
+import dm.text.Shown;
 
 /** Creates the configured handler, turning every way that can fail into one clear sentence. */
 final class HandlerLoader {
@@ -13,23 +14,23 @@ final class HandlerLoader {
         try {
             type = Class.forName(className, true, HandlerLoader.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new BootException("worker.handler = '" + className + "': class not found (check worker.classpath)");
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": class not found (check worker.classpath)");
         } catch (LinkageError e) {
-            throw new BootException("worker.handler = '" + className + "': cannot load class: " + e);
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": cannot load class: " + e);
         }
         if (!ConnectionHandler.class.isAssignableFrom(type)) {
-            throw new BootException("worker.handler = '" + className + "': does not implement "
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": does not implement "
                     + ConnectionHandler.class.getName());
         }
         try {
             return (ConnectionHandler) type.getConstructor().newInstance();
         } catch (NoSuchMethodException e) {
-            throw new BootException("worker.handler = '" + className + "': needs a public no-argument constructor");
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": needs a public no-argument constructor");
         } catch (ReflectiveOperationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new BootException("worker.handler = '" + className + "': constructor failed: " + cause);
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": constructor failed: " + cause);
         } catch (LinkageError e) {
-            throw new BootException("worker.handler = '" + className + "': cannot initialise class: " + e);
+            throw new BootException("worker.handler = " + Shown.quoted(className) + ": cannot initialise class: " + e);
         }
     }
 }

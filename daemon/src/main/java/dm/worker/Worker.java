@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dm.ExitCodes;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
+import dm.config.Settings;
 import dm.handler.ConnectionHandler;
 import dm.handler.WorkerContext;
 import dm.net.Addresses;
@@ -24,6 +25,7 @@ import dm.scoreboard.ScoreboardException;
 import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
+import dm.text.Shown;
 
 /**
  * One worker process, looping like Apache prefork's {@code child_main()}: leave if told to; accept;
@@ -50,10 +52,10 @@ final class Worker implements WorkerContext {
         Slot slot;
         ConnectionHandler handler;
         ServerSocketChannel listener;
-        int readTimeoutMillis;
+        ReadTimeouts readTimeouts;
         try {
-            ServerConfig config = ServerConfig.load(configFile);
-            readTimeoutMillis = config.readTimeoutMillis();
+            ServerConfig config = ServerConfig.loadSnapshot(configFile);
+            readTimeouts = ReadTimeouts.of(config);
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
@@ -83,7 +85,7 @@ final class Worker implements WorkerContext {
                 log.warn("accept failed: {}", e.getMessage());
                 continue;
             }
-            long calls = serve(handler, connection, slot, scoreboard, readTimeoutMillis);
+            long calls = serve(handler, connection, slot, scoreboard, readTimeouts);
             if (maxCalls > 0 && calls >= maxCalls) {
                 retire(slot, calls);
                 handler.stop();
@@ -115,8 +117,9 @@ final class Worker implements WorkerContext {
 
     /** Serves one connection; returns this worker's call count. */
     private long serve(ConnectionHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
-            int readTimeoutMillis) {
+            ReadTimeouts timeouts) {
         InetSocketAddress client = null;
+        AcceptedConnection connection = null;
         long calls = slot.calls();
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
@@ -124,21 +127,28 @@ final class Worker implements WorkerContext {
             scoreboard.control().countAccepted();
             log.info("new client connected: {}", Addresses.format(client));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // Applies to this connection's socket only; the shared listening socket stays blocking.
-            channel.socket().setSoTimeout(readTimeoutMillis);
-            handler.handle(new AcceptedConnection(channel, client, this));
+            // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
+            connection = new AcceptedConnection(channel, client, this, timeouts);
+            handler.handle(connection);
         } catch (SocketTimeoutException e) {
-            log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", Addresses.format(client),
-                    readTimeoutMillis);
+            boolean first = connection == null || !connection.receivedAnything();
+            log.info("closing {}: nothing received for {} ms ({})", Addresses.format(client),
+                    first ? timeouts.firstByteMillis() : timeouts.afterFirstByteMillis(),
+                    first ? timeouts.firstByteKey() : Settings.WORKER_READ_TIMEOUT_MS.key());
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) {
                 throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
             }
-            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
+            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
         } catch (Throwable e) {
-            // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
-            // this one connection, not the worker.
-            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
+            if (ClientReset.causedBy(e)) {
+                scoreboard.control().countClientReset();
+                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.value(e.toString()));
+            } else {
+                // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
+                // this one connection, not the worker.
+                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
+            }
         } finally {
             slot.endConnection();
         }

@@ -19,8 +19,8 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
             "^daemon pid (\\d+), status (\\S+), started (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) \\(up [\\dd :]+\\), port (\\d+)$");
     private static final Pattern WORKERS = Pattern.compile("^workers: (\\d+) total, (\\d+) idle, (\\d+) busy, (\\d+) starting,"
             + " (\\d+) leaving; max busy (\\d+), pool\\.max reached (\\d+) times$");
-    private static final Pattern CONNECTIONS = Pattern.compile("^connections: (\\d+) accepted, (\\d+) slow, (\\d+) workers"
-            + " killed by timeouts; listen queue (\\d+|\\?) now, (\\d+) max seen, backlog (\\d+|\\?)$");
+    private static final Pattern CONNECTIONS = Pattern.compile("^connections: (\\d+) accepted, (\\d+) slow,"
+            + " \\d+ reset by clients, (\\d+) workers killed by timeouts; listen queue (\\d+|\\?) now, (\\d+) max seen, backlog (\\d+|\\?)$");
     private static final Pattern SCOREBOARD = Pattern.compile("^scoreboard: (\\S+)   \\(_ idle, W busy, S starting, G leaving,"
             + " \\. empty\\)$");
     private static final Pattern TABLE_HEADER = Pattern.compile("^SLOT\\s+PID\\s+STATE\\s+STARTED\\s+REQUESTS\\s+BUSY\\s+CLIENT$");
