@@ -109,9 +109,25 @@ public final class Settings {
             WORKER_READ_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
 
+    /**
+     * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them
+     * on as written instead of refusing them as unknown, and the handler checks them.
+     */
+    public static final String HANDLER_PREFIX = "handler.";
+
+    /** What the configuration reference says about the handler.* keys. */
+    static final String HANDLER_KEYS_DOC = "The handler's own settings, such as handler.greeting = hi: passed to the"
+            + " handler as written (WorkerContext.settings()), checked by the handler when it starts and by"
+            + " dm-daemon --check. Re-read by dm-ctl -restart.";
+
     static final Map<String, Setting<?>> BY_KEY = index();
 
     private Settings() {
+    }
+
+    /** {@code handler.NAME}: a key of the handler's own. */
+    public static boolean isHandlerKey(String key) {
+        return key.startsWith(HANDLER_PREFIX) && key.length() > HANDLER_PREFIX.length();
     }
 
     private static Map<String, Setting<?>> index() {
