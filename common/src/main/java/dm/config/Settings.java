@@ -42,7 +42,8 @@ public final class Settings {
     public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
             "Extra jars or directories for the workers, separated by ':'. A directory adds every *.jar in it."
-                    + " Relative paths are resolved against the directory of this configuration file.");
+                    + " Relative paths are resolved against the directory of this configuration file. They load apart"
+                    + " from dm's own jars: of those, the handler sees only the handler API and slf4j-api.");
 
     public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
