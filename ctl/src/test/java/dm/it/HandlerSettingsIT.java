@@ -116,6 +116,8 @@ class HandlerSettingsIT {
                     Map.of(GREETER, GREETER_SOURCE, LATE, LATE_SOURCE));
         }
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
+        properties.put("pool.max", "2"); // two workers, no spare: a restart replaces two JVMs, no more
+        properties.put("pool.min-spare", "0");
         properties.put("worker.handler", GREETER);
         properties.put("worker.classpath", jar.toString());
         properties.putAll(handlerSettings);

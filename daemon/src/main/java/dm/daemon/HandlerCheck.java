@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import dm.worker.HandlerCheckMain;
  * The handler's constructor and configure step run in a short-lived JVM of their own: the
  * supervisor never runs handler code, which could hang it, exit it or leave threads in it. Only
  * handlers that have a configure step of their own are checked: the others have nothing to say.
+ * Nor is it run under jsvc's init, which runs as root before it switches to DM_USER: there the
+ * workers, which run as that user, are the ones to find a refused value.
  */
 final class HandlerCheck {
     private static final long TIMEOUT_SECONDS = 30;
@@ -40,6 +43,9 @@ final class HandlerCheck {
 
     /** Runs the handler's configure step on {@code config}; throws when the handler refuses a setting. */
     static void run(ServerConfig config) throws ConfigException {
+        if (rootBeforeJsvcSwitchesUser()) {
+            return; // the workers, which run as DM_USER, check the settings instead
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(config.workerJvmOptions()); // the handler's system properties, as in a worker
@@ -76,6 +82,26 @@ final class HandlerCheck {
                 .reduce((first, last) -> last).map(line -> line.substring(HandlerCheckMain.REFUSED.length()))
                 .orElse("worker.handler = '" + config.handlerClass() + "': refuses its settings");
         throw new ConfigException(refusal.startsWith(config.file().toString()) ? refusal : config.file() + ": " + refusal);
+    }
+
+    /**
+     * jsvc calls init(), and so this preflight, as root, and only then switches to DM_USER for the
+     * supervisor and the workers: handler code must not run with more rights than the workers have.
+     */
+    private static boolean rootBeforeJsvcSwitchesUser() {
+        boolean jsvc = ProcessHandle.current().info().command()
+                .map(command -> Path.of(command).getFileName().toString().startsWith("jsvc")).orElse(false);
+        return jsvc && effectiveUserIsRoot();
+    }
+
+    /** Linux: the second field of Uid: in /proc/self/status is the effective user id. */
+    private static boolean effectiveUserIsRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(line -> line.startsWith("Uid:"))
+                    .map(line -> line.split("\\s+")).anyMatch(fields -> fields.length > 2 && fields[2].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String readAll(InputStream in) {
