@@ -19,6 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.LineClient;
+import dm.it.kit.Repo;
+
 /**
  * examples/hello-handler as the README tells a user: build it with Maven against the dm-handler-api
  * in the local repository (so: mvn install first), deploy it by configuration only, with its one
@@ -34,7 +42,7 @@ class ExampleProjectIT {
     Path dir;
 
     @Test
-    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly() throws Exception {
+    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly(Daemons daemons) throws Exception {
         Path project = dir.resolve("hello-handler");
         copyTree(Repo.root().resolve("examples/hello-handler"), project);
 
@@ -68,7 +76,7 @@ class ExampleProjectIT {
         assertEquals("dm-daemon: " + emptyConfig + ": handler.greeting = '': must not be empty (refused by example.GreetingHandler)",
                 refused.stderr().strip());
 
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest daemon = daemons.start(dir, config);
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         Pattern greeting = Pattern.compile("^hi, (.*) \\(#(\\d+) from worker (\\d+)\\)$");
         try (LineClient client = new LineClient(daemon.port())) {

@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+
 /**
  * A handler's jar loads in a class loader of its own: the handler sees its own copy of a library
  * dm also uses (here a picocli.CommandLine of its own, where dm runs on picocli 4.7.7), sees the
@@ -92,10 +98,10 @@ class HandlerIsolationIT {
     Path dir;
 
     @Test
-    void aHandlerJarBringsItsOwnVersionOfALibraryDmUsesAndSeesNothingElseOfDm() throws Exception {
+    void aHandlerJarBringsItsOwnVersionOfALibraryDmUsesAndSeesNothingElseOfDm(Daemons daemons) throws Exception {
         Path jar = HandlerJars.compile(dir, dir.resolve("handlers/probe.jar"),
                 Map.of(PROBE, PROBE_SOURCE, "picocli.CommandLine", OWN_PICOCLI));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "1",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "1",
                 "pool.min-spare", "0", "worker.handler", PROBE, "worker.classpath", jar.toString()));
         long pid = daemon.awaitIdleWorkers(1, TIMEOUT).workerPids().iterator().next();
         try (LineClient client = new LineClient(daemon.port())) {

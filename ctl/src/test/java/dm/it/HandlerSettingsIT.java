@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
+
 /**
  * handler.* keys of server.properties reach the handler (configure, then WorkerContext.settings()),
  * typed and with defaults; a value the handler refuses is a bad configuration, exit 78 with the key
@@ -125,10 +135,10 @@ class HandlerSettingsIT {
     }
 
     @Test
-    void settingsReachTheHandlerAndARestartReReadsThem() throws Exception {
+    void settingsReachTheHandlerAndARestartReReadsThem(Daemons daemons) throws Exception {
         Map<String, String> first = deployed(Map.of("handler.greeting", "hi", "handler.repeat", "2", "handler.pause", "1s",
                 "handler.shout", "off"));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", first));
+        DaemonUnderTest daemon = daemons.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", first));
         Set<Long> before = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         assertEquals("hi, Ada repeat=2 pause=1000 keys=[handler.greeting, handler.pause, handler.repeat, handler.shout] same=true",
                 LineClient.askOnce(daemon.port(), "Ada"));
@@ -168,7 +178,7 @@ class HandlerSettingsIT {
     }
 
     @Test
-    void aValueTheHandlerRefusesIsABadConfigurationAtCheckAndAtStart() {
+    void aValueTheHandlerRefusesIsABadConfigurationAtCheckAndAtStart(Daemons daemons) {
         assertCheckRefuses(Map.of("handler.repeat", "lots"), "handler.repeat = 'lots': not an integer (refused by " + GREETER + ")");
         assertCheckRefuses(Map.of("handler.pause", "soon"), "handler.pause = 'soon': must be a duration such as 250ms, 30s,"
                 + " 5m or 2h (a plain number is milliseconds) (refused by " + GREETER + ")");
@@ -183,8 +193,8 @@ class HandlerSettingsIT {
         assertEquals(0, ok.exitCode(), () -> "dm-daemon --check: " + ok);
 
         // Started for real: refused before any worker starts, and nothing left behind.
-        Processes.mark(dir);
-        int port = Processes.freePort();
+        daemons.watch(dir);
+        int port = Ports.free();
         Map<String, String> properties = deployed(Map.of("handler.repeat", "0"));
         properties.put("server.port", Integer.toString(port));
         Path config = DaemonUnderTest.writeConfig(dir, "server.properties", properties);
@@ -194,17 +204,17 @@ class HandlerSettingsIT {
         assertEquals("dm-daemon: " + config + ": handler.repeat = '0': must be between 1 and 5 (refused by " + GREETER + ")",
                 start.stderr().strip());
         assertFalse(start.stdout().contains(") started"), () -> "a worker was started: " + start);
-        assertTrue(Processes.mentioning(config).isEmpty(), "no dm JVM left");
-        assertTrue(Processes.portFree(port), "port " + port + " free");
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), "no dm JVM left");
+        assertTrue(Ports.isFree(port), "port " + port + " free");
         assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left");
         assertNoCheckJvmLeft();
     }
 
     @Test
-    void aValueRefusedInTheStartHookStopsTheWorkersBootNamingTheKey() {
+    void aValueRefusedInTheStartHookStopsTheWorkersBootNamingTheKey(Daemons daemons) {
         Map<String, String> properties = deployed(Map.of("handler.port", "eighty"));
         properties.put("worker.handler", LATE);
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", properties));
+        DaemonUnderTest daemon = daemons.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", properties));
         assertEquals(76, daemon.awaitExit(TIMEOUT), "daemon exit code");
         List<String> bootErrors = daemon.logLines().stream().filter(l -> l.matches(".* dm\\[\\d+\\] slot \\d+: cannot boot: .*"))
                 .collect(Collectors.toList());
