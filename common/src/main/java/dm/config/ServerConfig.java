@@ -18,12 +18,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import dm.NoFollow;
@@ -34,10 +37,13 @@ public final class ServerConfig {
 
     private final Path file;
     private final Map<Setting<?>, Object> values;
+    /** The handler.* keys: the handler's own, passed on as written. */
+    private final SortedMap<String, String> handlerSettings;
 
-    private ServerConfig(Path file, Map<Setting<?>, Object> values) {
+    private ServerConfig(Path file, Map<Setting<?>, Object> values, SortedMap<String, String> handlerSettings) {
         this.file = file;
         this.values = values;
+        this.handlerSettings = Collections.unmodifiableSortedMap(handlerSettings);
     }
 
     /** conf/server.properties of the installation (system property dm.home), else of the working directory. */
@@ -102,9 +108,14 @@ public final class ServerConfig {
         for (Setting<?> setting : Settings.ALL) {
             values.put(setting, setting.defaultValue());
         }
+        SortedMap<String, String> handlerSettings = new TreeMap<>();
         List<String> keys = new ArrayList<>(properties.stringPropertyNames());
         keys.sort(null);
         for (String key : keys) {
+            if (Settings.isHandlerKey(key)) {
+                handlerSettings.put(key, properties.getProperty(key).strip());
+                continue;
+            }
             Setting<?> setting = Settings.BY_KEY.get(key);
             if (setting == null) {
                 throw new ConfigException(file + ": unknown key " + Shown.quoted(key));
@@ -116,7 +127,7 @@ public final class ServerConfig {
                 throw new ConfigException(file + ": " + key + " = " + Shown.quoted(text) + ": " + e.getMessage());
             }
         }
-        ServerConfig config = new ServerConfig(file, values);
+        ServerConfig config = new ServerConfig(file, values, handlerSettings);
         config.checkRelations();
         return config;
     }
@@ -144,6 +155,7 @@ public final class ServerConfig {
         for (Setting<?> setting : Settings.ALL) {
             properties.setProperty(setting.key(), String.valueOf(values.get(setting)));
         }
+        handlerSettings.forEach(properties::setProperty);
         properties.setProperty(Settings.SCOREBOARD_FILE.key(), scoreboardFile().toString());
         List<String> classpath = new ArrayList<>();
         for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
@@ -198,7 +210,7 @@ public final class ServerConfig {
         for (Setting<?> setting : settings) {
             merged.put(setting, other.values.get(setting));
         }
-        ServerConfig config = new ServerConfig(file, merged);
+        ServerConfig config = new ServerConfig(file, merged, new TreeMap<>(handlerSettings));
         config.checkRelations();
         return config;
     }
@@ -248,6 +260,11 @@ public final class ServerConfig {
 
     public String handlerClass() {
         return get(Settings.WORKER_HANDLER);
+    }
+
+    /** The handler.* keys and their values (stripped), sorted: dm passes them to the handler unchecked. */
+    public SortedMap<String, String> handlerSettings() {
+        return handlerSettings;
     }
 
     /** Extra class path entries for the workers, resolved; directories are expanded to their jars. */

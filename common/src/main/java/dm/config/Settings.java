@@ -54,7 +54,8 @@ public final class Settings {
     public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
             "Extra jars or directories for the workers, separated by ':'. A directory adds every *.jar in it."
-                    + " Relative paths are resolved against the directory of this configuration file.");
+                    + " Relative paths are resolved against the directory of this configuration file. They load apart"
+                    + " from dm's own jars: of those, the handler sees only the handler API and slf4j-api.");
 
     public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
@@ -128,6 +129,17 @@ public final class Settings {
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
 
+    /**
+     * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them
+     * on as written instead of refusing them as unknown, and the handler checks them.
+     */
+    public static final String HANDLER_PREFIX = "handler.";
+
+    /** What the configuration reference says about the handler.* keys. */
+    static final String HANDLER_KEYS_DOC = "The handler's own settings, such as handler.greeting = hi: passed to the"
+            + " handler as written (WorkerContext.settings()), checked by the handler when it starts and by"
+            + " dm-daemon --check. Re-read by dm-ctl -restart.";
+
     static final Map<String, Setting<?>> BY_KEY = index();
 
     private Settings() {
@@ -143,6 +155,11 @@ public final class Settings {
                     + (withPort.group(2).isEmpty() ? "" : " (server.port = " + withPort.group(2) + ")");
         }
         return null;
+    }
+
+    /** {@code handler.NAME}: a key of the handler's own. */
+    public static boolean isHandlerKey(String key) {
+        return key.startsWith(HANDLER_PREFIX) && key.length() > HANDLER_PREFIX.length();
     }
 
     private static Map<String, Setting<?>> index() {
