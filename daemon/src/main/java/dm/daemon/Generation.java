@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import dm.JvmFlags;
+import dm.config.ConfigSnapshot;
 import dm.config.ServerConfig;
 import dm.worker.WorkerMain;
 
@@ -66,7 +67,7 @@ final class Generation {
     }
 
     private static Generation written(Generation generation) throws IOException {
-        generation.config.writeSnapshot(generation.snapshot);
+        ConfigSnapshot.write(generation.config, generation.snapshot);
         return generation;
     }
 
