@@ -60,7 +60,7 @@ final class Daemon implements AutoCloseable {
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
         supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
-                new ListenQueueProbe());
+                new ListenQueueProbe(), ConfigReader.inBackground());
         log.info("listening on {}", socket.describe());
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
                 config.poolMax(), config.handlerClass());

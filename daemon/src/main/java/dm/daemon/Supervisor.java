@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final ConfigReader configReader;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -50,7 +51,9 @@ final class Supervisor {
     private String stopReason;
     private long nextTickNanos;
 
-    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe) {
+    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
+            ConfigReader configReader) {
+        this.configReader = configReader;
         this.control = scoreboard.control();
         this.clock = clock;
         this.current = first;
@@ -189,6 +192,8 @@ final class Supervisor {
         } else if (event instanceof SupervisorEvent.Restart restartEvent) {
             log.info("{}: restarting workers", restartEvent.cause());
             transition(ParentStatus.CHILD_RESTART, 0);
+        } else if (event instanceof SupervisorEvent.ConfigRead read) {
+            onConfigRead(read.command(), read.config());
         } else if (event instanceof SupervisorEvent.Command command) {
             log.info("dm-ctl asks for {}", command.requested().label());
             transition(command.requested(), command.sequence());
@@ -240,7 +245,14 @@ final class Supervisor {
     }
 
     private void beginRestart(long commandSequence) {
-        Optional<ServerConfig> fresh = ConfigReload.reload(current.config());
+        configReader.read(current.config(), fresh -> enqueue(new SupervisorEvent.ConfigRead(commandSequence, fresh)));
+    }
+
+    private void onConfigRead(long commandSequence, Optional<ServerConfig> fresh) {
+        if (goingDown()) {
+            control.complete(commandSequence, Control.Result.DONE);
+            return;
+        }
         Generation next = null;
         if (fresh.isPresent()) {
             try {
