@@ -26,7 +26,8 @@ import dm.scoreboard.WorkerState;
  * agent.listen: tells load balancers whether to send this host connections (see {@link AgentAnswer}).
  * A few threads of the supervisor JVM, never a worker; they read the scoreboard (the status the loop
  * publishes in the control record, the slots' states) and nothing else, and never touch the pool. Each check is bounded: at most
- * {@link #MAX_CONCURRENT_CHECKS} at once (more are closed unanswered, which HAProxy ignores), and
+ * {@link #MAX_CONCURRENT_CHECKS} at once (more are closed unanswered: HAProxy takes that for a
+ * failed agent check and leaves the server's state as it was), and
  * none takes longer than about {@link #CHECK_TIMEOUT_MILLIS}.
  */
 final class AgentEndpoint implements AutoCloseable {
