@@ -22,11 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>a rolling dm-ctl -restart of the three, one after the other, fails no connection;</li>
  * <li>dm-ctl -wdown of one fails no connection: its agent endpoint says drain, HAProxy sends it
  *     nothing new, then it stops; the other two carry the load; started again it comes back;</li>
- * <li>kill -9 of one supervisor costs only connections that host had; its orphaned workers serve on
- *     until they see their supervisor gone and halt, and once the last one has gone (the port closes)
- *     HAProxy stops sending it new ones within its check interval; started again it comes back.</li>
+ * <li>kill -9 of one supervisor costs only connections that host had: HAProxy's health check asks the
+ *     supervisor's agent endpoint, so it stops sending the host new ones within its checks (fall x
+ *     inter) even while orphaned workers still hold the port; started again the host comes back.</li>
  * </ol>
  * Root only, like the service tests; needs /usr/sbin/haproxy (.ci/install-service-deps).
  */
@@ -51,8 +53,11 @@ class BalancedHostsIT {
     private static final String BACKEND = "dm_hosts";
     private static final int LOAD_THREADS = 4;
     private static final int HELD_PER_HOST = 2;
-    /** The example's health check: inter 1s. */
+    /** The example's health check: inter 1s, fall 2. */
     private static final long CHECK_INTERVAL_MILLIS = 1_000;
+    private static final int FALL = 2;
+    /** HAProxy's and this test's scheduling on a busy machine, and the polling of the stats socket. */
+    private static final long SLACK_MILLIS = 500;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
@@ -85,6 +90,7 @@ class BalancedHostsIT {
     }
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES) // four daemon starts, three restarts, a drain: minutes on a busy machine
     void rollingRestartWaitDownAndKillOfOneHostBehindHaproxy() throws Exception {
         int dmPort = portFreeOnEveryAddress();
         int agentPort = portFreeOnEveryAddress();
@@ -183,7 +189,7 @@ class BalancedHostsIT {
         return again;
     }
 
-    /** Step 3: kill -9 of one supervisor costs the connections that host had, and HAProxy takes it out at once. */
+    /** Step 3: kill -9 of one supervisor costs the connections that host had, and HAProxy takes it out within its checks. */
     private HostInstance killThenStartAgain(HostInstance host) throws IOException {
         String server = host.name;
         List<HeldConnection> held = holdConnectionsOnEveryHost();
@@ -214,37 +220,38 @@ class BalancedHostsIT {
         }
         awaitServedBy(generations.stream().filter(g -> !g.name.equals(server) && g.alive()).toList(), gone, 100);
         long after = System.currentTimeMillis();
-        // Until its last worker has gone the host accepts connections (its orphaned workers serve on),
-        // and HAProxy's check passes; from then on HAProxy must take it out within its check interval.
-        assertTrue(down[0] - gone <= CHECK_INTERVAL_MILLIS, "HAProxy took " + server + " out " + (down[0] - gone)
-                + " ms after its last process was gone; its check interval is " + CHECK_INTERVAL_MILLIS + " ms");
+        // The health check asks the supervisor's agent endpoint, so the host is out after FALL checks
+        // whether or not its orphaned workers still hold the port.
+        assertTrue(down[0] - killed <= FALL * CHECK_INTERVAL_MILLIS + SLACK_MILLIS, "HAProxy took " + server + " out "
+                + (down[0] - killed) + " ms after the kill; its checks take " + FALL * CHECK_INTERVAL_MILLIS + " ms");
         List<Haproxy.Connection> logged = haproxy.connections();
         List<Haproxy.Connection> sentAfterDown = logged.stream()
                 .filter(c -> c.server().equals(server) && c.acceptMillis() > down[0]).toList();
         assertEquals(List.of(), sentAfterDown, "HAProxy sent " + server + " nothing once it had marked it down");
+        List<Haproxy.Connection> sentAfterGone = logged.stream()
+                .filter(c -> c.server().equals(server) && c.acceptMillis() > gone).toList();
+        assertEquals(List.of(), sentAfterGone, "nothing reached " + server + " once its port was closed");
 
         List<BalancedLoad.Outcome> failures = load.between(from, after).stream().filter(o -> !o.ok()).toList();
         int inFlight = 0;
-        List<String> described = new ArrayList<>();
         for (BalancedLoad.Outcome failure : failures) {
-            described.add(String.format("started %+d ms after the kill, failed after %d ms, HAProxy: %s", failure.startMillis()
-                    - killed, failure.endMillis() - failure.startMillis(), logged(failure, logged)
-                    .map(c -> c.server() + " " + c.termination()).orElse("?")));
             String where = failedOn(failure, logged);
             assertEquals(server, where, "a failed connection was on the killed host: " + failure);
-            assertTrue(failure.startMillis() <= gone, "it reached the killed host before its last process was gone: "
-                    + failure);
+            assertTrue(failure.startMillis() <= Math.min(down[0], gone), "HAProxy gave it to the killed host before it"
+                    + " took the host out: " + failure);
             if (failure.startMillis() <= killed) {
                 inFlight++;
             }
         }
         List<Long> workerDeaths = processes.stream().filter(p -> p.pid() != host.pid()).map(p -> deaths.get(p.pid())).toList();
         report.add(String.format("kill -9 of %s's supervisor: gone after %d ms, its orphaned workers halted after %s ms;"
-                + " HAProxy marked it DOWN %d ms after the kill, %d ms after its last process; held connections lost %s,"
+                + " HAProxy marked it DOWN %d ms after the kill (%+d ms from its last process); held connections lost %s,"
                 + " kept %s; %d load connections failed (%d of them started before the kill), all on %s", server,
                 deaths.get(host.pid()), workerDeaths, down[0] - killed, down[0] - gone, heldLost, heldKept,
                 failures.size(), inFlight, server));
-        described.forEach(d -> report.add("  failed: " + d));
+        if (!failures.isEmpty()) {
+            report.add("  failed: " + describe(failures, killed, logged));
+        }
 
         HostInstance again = startAgain(host);
         long restarted = System.currentTimeMillis();
@@ -252,7 +259,9 @@ class BalancedHostsIT {
         report.add(String.format("%s back in rotation %d ms after its start", server, back - restarted));
         StepFigures figures = step("kill -9 of " + server + ", " + server + " started again", from,
                 System.currentTimeMillis());
-        assertEquals(failures.size(), figures.failures.size(), "no failure after the host was out: " + figures.failures);
+        List<Haproxy.Connection> loggedNow = haproxy.connections();
+        assertEquals(failures.size(), figures.failures.size(), () -> "no failure after the host was out: "
+                + describe(figures.failures, killed, loggedNow));
         return again;
     }
 
@@ -269,6 +278,14 @@ class BalancedHostsIT {
         }
         return logged(failure, logged).map(Haproxy.Connection::server)
                 .orElse("no HAProxy log line for port " + failure.localPort());
+    }
+
+    /** The failed connections: when they started and ended, relative to {@code sinceMillis}, and what HAProxy logged. */
+    private static String describe(List<BalancedLoad.Outcome> failures, long sinceMillis, List<Haproxy.Connection> logged) {
+        return failures.stream().map(f -> String.format("[started %+d ms, failed after %d ms: %s; HAProxy: %s]",
+                f.startMillis() - sinceMillis, f.endMillis() - f.startMillis(), f.error(), logged(f, logged)
+                        .map(c -> c.server() + " " + c.termination() + " retries " + c.retries()).orElse("no line")))
+                .collect(Collectors.joining(" "));
     }
 
     /** HAProxy's line for a client connection: same client port, nearest accept time. */
@@ -422,12 +439,13 @@ class BalancedHostsIT {
     /** examples/haproxy/haproxy.cfg with the test's addresses, ports, stats socket and a log line per connection. */
     private static String haproxyConfig(int frontendPort, int dmPort, int agentPort, Path statsSocket) throws IOException {
         String config = Files.readString(Repo.root().resolve("examples/haproxy/haproxy.cfg"));
-        config = replaceOnce(config, "log /dev/log local0", "log stdout format raw local0");
+        config = replaceOnce(config, "log /dev/log local0", Haproxy.LOG);
         config = replaceOnce(config, "stats socket /run/haproxy/admin.sock mode 660 level admin",
                 "stats socket " + statsSocket + " mode 600 level admin");
         config = replaceOnce(config, "option tcplog", Haproxy.LOG_FORMAT);
         config = replaceOnce(config, "bind :6905", "bind 127.0.0.1:" + frontendPort);
         config = replaceOnce(config, "agent-port 9106", "agent-port " + agentPort);
+        config = replaceOnce(config, "tcp-check connect port 9106", "tcp-check connect port " + agentPort);
         for (int host = 0; host < ADDRESSES.length; host++) {
             config = replaceOnce(config, "server " + name(host) + " 192.0.2.1" + (host + 1) + ":6905 check",
                     "server " + name(host) + " " + ADDRESSES[host] + ":" + dmPort + " check");

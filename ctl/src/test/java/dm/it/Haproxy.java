@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Haproxy implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/haproxy");
+    /** Where HAProxy logs: its output, each line after an ISO timestamp. */
+    static final String LOG = "log stdout format iso local0";
     /** One line per connection, written when it ends: client port, server, termination state, accept time, total time, bytes from the server, retries. */
     static final String LOG_FORMAT = "log-format \"conn %cp %s %ts %Ts%ms %Tt %B %rc\"";
 
@@ -135,22 +137,20 @@ final class Haproxy implements AutoCloseable {
     List<Connection> connections() {
         List<Connection> found = new ArrayList<>();
         for (String line : Exec.read(log).split("\n")) {
-            if (!line.startsWith("conn ")) {
-                continue;
-            }
             String[] f = line.trim().split(" ");
-            if (f.length < 8) {
-                continue; // still being written
+            if (f.length < 9 || !f[1].equals("conn")) {
+                continue; // another message, or a line still being written
             }
-            found.add(new Connection(Integer.parseInt(f[1]), f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]),
-                    Long.parseLong(f[6]), Integer.parseInt(f[7].replace("+", ""))));
+            found.add(new Connection(Integer.parseInt(f[2]), f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
+                    Long.parseLong(f[7]), Integer.parseInt(f[8].replace("+", ""))));
         }
         return found;
     }
 
-    /** HAProxy's own messages (server state changes, warnings). */
+    /** HAProxy's own messages (server state changes, warnings), each with its time. */
     List<String> messages() {
-        return Arrays.stream(Exec.read(log).split("\n")).filter(l -> !l.startsWith("conn ")).toList();
+        return Arrays.stream(Exec.read(log).split("\n")).filter(l -> l.matches("^\\d{4}-.*") && !l.contains(" conn "))
+                .toList();
     }
 
     @Override
