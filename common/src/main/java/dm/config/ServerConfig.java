@@ -1,31 +1,49 @@
 package dm.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+import dm.NoFollow;
+import dm.text.Shown;
 
 /** A validated configuration read from a properties file; immutable. */
 public final class ServerConfig {
 
     private final Path file;
     private final Map<Setting<?>, Object> values;
+    /** The handler.* keys: the handler's own, passed on as written. */
+    private final SortedMap<String, String> handlerSettings;
 
-    private ServerConfig(Path file, Map<Setting<?>, Object> values) {
+    private ServerConfig(Path file, Map<Setting<?>, Object> values, SortedMap<String, String> handlerSettings) {
         this.file = file;
         this.values = values;
+        this.handlerSettings = Collections.unmodifiableSortedMap(handlerSettings);
     }
 
     /** conf/server.properties of the installation (system property dm.home), else of the working directory. */
@@ -37,21 +55,38 @@ public final class ServerConfig {
     /** Reads and validates {@code file}; every problem is reported as one line naming file and key. */
     public static ServerConfig load(Path file) throws ConfigException {
         Path absolute = file.toAbsolutePath().normalize();
-        return fromProperties(absolute, read(absolute));
+        List<PropertiesFile.Entry> entries = read(absolute);
+        refuseDuplicates(absolute, entries, key -> true);
+        return fromProperties(absolute, PropertiesFile.toProperties(entries));
     }
 
-    private static Properties read(Path absolute) throws ConfigException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(absolute, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+    private static List<PropertiesFile.Entry> read(Path absolute) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(absolute, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(absolute + ": configuration file not found");
         } catch (AccessDeniedException e) {
             throw new ConfigException(absolute + ": configuration file not readable (permission denied)");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
         }
-        return properties;
+        try {
+            return PropertiesFile.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
+        }
+    }
+
+    /** A key given twice is refused, naming both lines: which one was meant is for the operator to say. */
+    private static void refuseDuplicates(Path file, List<PropertiesFile.Entry> entries, Predicate<String> relevant)
+            throws ConfigException {
+        Optional<PropertiesFile.Duplicate> duplicate = PropertiesFile.firstDuplicate(entries, relevant);
+        if (duplicate.isPresent()) {
+            PropertiesFile.Duplicate d = duplicate.get();
+            throw new ConfigException(file + ": duplicate key " + Shown.quoted(d.first().key()) + ": on line "
+                    + d.first().line() + " and again on line " + d.again().line() + " (keep one)");
+        }
     }
 
     /**
@@ -60,7 +95,9 @@ public final class ServerConfig {
      */
     public static Path locateScoreboard(Path file) throws ConfigException {
         Path absolute = file.toAbsolutePath().normalize();
-        Properties properties = read(absolute);
+        List<PropertiesFile.Entry> entries = read(absolute);
+        refuseDuplicates(absolute, entries, Settings.SCOREBOARD_FILE.key()::equals);
+        Properties properties = PropertiesFile.toProperties(entries);
         String value = properties.getProperty(Settings.SCOREBOARD_FILE.key(), Settings.SCOREBOARD_FILE.defaultValue()).strip();
         Path base = absolute.getParent() == null ? Path.of(".") : absolute.getParent();
         return base.resolve(value).toAbsolutePath().normalize();
@@ -71,21 +108,26 @@ public final class ServerConfig {
         for (Setting<?> setting : Settings.ALL) {
             values.put(setting, setting.defaultValue());
         }
+        SortedMap<String, String> handlerSettings = new TreeMap<>();
         List<String> keys = new ArrayList<>(properties.stringPropertyNames());
         keys.sort(null);
         for (String key : keys) {
+            if (Settings.isHandlerKey(key)) {
+                handlerSettings.put(key, properties.getProperty(key).strip());
+                continue;
+            }
             Setting<?> setting = Settings.BY_KEY.get(key);
             if (setting == null) {
-                throw new ConfigException(file + ": unknown key '" + key + "'");
+                throw new ConfigException(file + ": unknown key " + Shown.quoted(key));
             }
             String text = properties.getProperty(key).strip();
             try {
                 values.put(setting, setting.parse(text));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(file + ": " + key + " = '" + text + "': " + e.getMessage());
+                throw new ConfigException(file + ": " + key + " = " + Shown.quoted(text) + ": " + e.getMessage());
             }
         }
-        ServerConfig config = new ServerConfig(file, values);
+        ServerConfig config = new ServerConfig(file, values, handlerSettings);
         config.checkRelations();
         return config;
     }
@@ -113,6 +155,7 @@ public final class ServerConfig {
         for (Setting<?> setting : Settings.ALL) {
             properties.setProperty(setting.key(), String.valueOf(values.get(setting)));
         }
+        handlerSettings.forEach(properties::setProperty);
         properties.setProperty(Settings.SCOREBOARD_FILE.key(), scoreboardFile().toString());
         List<String> classpath = new ArrayList<>();
         for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
@@ -123,11 +166,39 @@ public final class ServerConfig {
         properties.setProperty(Settings.WORKER_CLASSPATH.key(), String.join(":", classpath));
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+        // CREATE_NEW with NOFOLLOW_LINKS: a link planted under the temporary name is refused, not written through.
+        try (Writer writer = new OutputStreamWriter(Channels.newOutputStream(Files.newByteChannel(temporary,
+                Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))),
+                StandardCharsets.UTF_8)) {
             properties.store(writer, "dm: the configuration the workers run with, written by the supervisor from " + file);
         }
+        // A rename replaces a link at target itself; it never writes through it.
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Worker: reads the snapshot the supervisor wrote, refusing a symbolic link in its place (the
+     * operator's own file, {@link #load}, may well be one: /usr/share/dm/conf links to /etc/dm).
+     */
+    public static ServerConfig loadSnapshot(Path snapshot) throws ConfigException {
+        Path absolute = snapshot.toAbsolutePath().normalize();
+        String text;
+        try (InputStream in = Files.newInputStream(absolute, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+        } catch (IOException e) {
+            if (NoFollow.refusedLink(e, absolute)) {
+                throw new ConfigException(NoFollow.refusal("configuration snapshot", absolute));
+            }
+            throw new ConfigException(absolute + ": cannot read configuration snapshot: " + e.getMessage());
+        }
+        List<PropertiesFile.Entry> entries;
+        try {
+            entries = PropertiesFile.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(absolute + ": cannot read configuration snapshot: " + e.getMessage());
+        }
+        return fromProperties(absolute, PropertiesFile.toProperties(entries));
     }
 
     /**
@@ -139,7 +210,7 @@ public final class ServerConfig {
         for (Setting<?> setting : settings) {
             merged.put(setting, other.values.get(setting));
         }
-        ServerConfig config = new ServerConfig(file, merged);
+        ServerConfig config = new ServerConfig(file, merged, new TreeMap<>(handlerSettings));
         config.checkRelations();
         return config;
     }
@@ -171,6 +242,10 @@ public final class ServerConfig {
         return get(Settings.SERVER_BACKLOG);
     }
 
+    public int deferAcceptMillis() {
+        return get(Settings.SERVER_DEFER_ACCEPT_MS);
+    }
+
     public int poolMin() {
         return get(Settings.POOL_MIN);
     }
@@ -185,6 +260,11 @@ public final class ServerConfig {
 
     public String handlerClass() {
         return get(Settings.WORKER_HANDLER);
+    }
+
+    /** The handler.* keys and their values (stripped), sorted: dm passes them to the handler unchecked. */
+    public SortedMap<String, String> handlerSettings() {
+        return handlerSettings;
     }
 
     /** Extra class path entries for the workers, resolved; directories are expanded to their jars. */
@@ -243,6 +323,10 @@ public final class ServerConfig {
 
     public int readTimeoutMillis() {
         return get(Settings.WORKER_READ_TIMEOUT_MS);
+    }
+
+    public int firstByteTimeoutMillis() {
+        return get(Settings.WORKER_FIRST_BYTE_TIMEOUT_MS);
     }
 
     public int slowRequestMillis() {

@@ -11,16 +11,27 @@ public final class Settings {
     private static final Pattern JAVA_CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
+    /** An address with a port after it: 127.0.0.1:6905, localhost:6905, [::1]:6905 (IPv6 without brackets has many colons). */
+    private static final Pattern ADDRESS_WITH_PORT = Pattern.compile("(\\[[^\\]]*\\]|[^:\\[\\]]+):([0-9]*)");
+
     public static final Setting<String> SERVER_BIND = Setting.string("server.bind", "address", "127.0.0.1",
-            text -> text.isBlank() ? "must be an IP address or host name" : null,
+            Settings::bindProblem,
             "Address the listening socket binds to: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface.");
 
     public static final Setting<Integer> SERVER_PORT = Setting.integer("server.port", 6905, 0, 65535,
-            "TCP port to listen on (6905 as in the seed; 0 picks a free port, handy for tests).");
+            "TCP port to listen on (0 picks a free port, handy for tests).");
 
     public static final Setting<Integer> SERVER_BACKLOG = Setting.integer("server.backlog", 128, 1, 65535,
             "Accept queue length. Linux silently drops SYNs when it is full and clients retry after 1, 3, 7 s,"
-                    + " so keep it well above the seed's 5.");
+                    + " so keep it well above small values such as 5, which gave client timeouts under load.");
+
+    public static final Setting<Integer> SERVER_DEFER_ACCEPT_MS = Setting.integer("server.defer-accept-ms", 0, 0, 600_000,
+            "Hold a new connection in the kernel until its first bytes arrive, for up to this long, before a worker"
+                    + " accepts it (TCP_DEFER_ACCEPT): clients that connect and send nothing cost no worker. Rounded up"
+                    + " to the kernel's steps (1, 3, 7, 15, 31, 63 s ...); after that the connection is handed over"
+                    + " anyway. 0: off. Turn it on for protocols where the client speaks first (HTTP, the built-in"
+                    + " handlers); leave it off where the server speaks first (a greeting), which it would delay."
+                    + " Under systemd, set DeferAcceptSec= in dm.socket instead.");
 
     public static final Setting<Integer> POOL_MIN = Setting.integer("pool.min", 4, 1, 4096,
             "Workers started at boot; the pool never shrinks below this.");
@@ -36,13 +47,15 @@ public final class Settings {
     public static final Setting<String> WORKER_HANDLER = Setting.string("worker.handler", "class name", "dm.handler.EchoHandler",
             text -> JAVA_CLASS_NAME.matcher(text).matches() ? null : "must be a fully qualified Java class name",
             "Class implementing dm.handler.ConnectionHandler that serves each accepted connection. Built in:"
-                    + " dm.handler.EchoHandler (seeds 001, 002), dm.handler.PlusOneHandler (seed 004: 'A' comes back"
-                    + " as 'B'), dm.handler.LineProtocolHandler (a line-based request/response protocol).");
+                    + " dm.handler.EchoHandler (sends every byte back), dm.handler.PlusOneHandler (answers a byte with"
+                    + " that byte plus one: 'A' comes back as 'B'), dm.handler.LineProtocolHandler (a line-based"
+                    + " request/response protocol).");
 
     public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
             "Extra jars or directories for the workers, separated by ':'. A directory adds every *.jar in it."
-                    + " Relative paths are resolved against the directory of this configuration file.");
+                    + " Relative paths are resolved against the directory of this configuration file. They load apart"
+                    + " from dm's own jars: of those, the handler sees only the handler API and slf4j-api.");
 
     public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
@@ -59,15 +72,15 @@ public final class Settings {
 
     public static final Setting<Integer> POOL_MIN_SPARE = Setting.integer("pool.min-spare", 2, 0, 4096,
             "Idle workers to keep ready (starting ones count). Fewer, and the supervisor starts more, up to pool.max."
-                    + " The seed: 1 (grow only when every worker is busy).");
+                    + " 1: grow only when every worker is busy.");
 
     public static final Setting<Integer> POOL_MAX_SPARE = Setting.integer("pool.max-spare", 8, 1, 4096,
             "Idle workers beyond this are retired, one per tick, never below pool.min."
-                    + " The seed never shrinks: set it to pool.max.");
+                    + " Set it to pool.max to never shrink.");
 
     public static final Setting<Integer> POOL_MAX_SPAWN_RATE = Setting.integer("pool.max-spawn-rate", 8, 1, 1024,
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
-                    + " The seed: 1.");
+                    + " 1: one at a time.");
 
     public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
             "Start workers from a class data sharing archive (AppCDS) that the first worker writes beside the"
@@ -75,7 +88,7 @@ public final class Settings {
 
     public static final Setting<Integer> WORKER_MAX_REQUESTS = Setting.integer("worker.max-requests", 0, 0, Integer.MAX_VALUE,
             "A worker leaves after this many connections and a fresh one takes its place (its replacement starts"
-                    + " first). 0: never (the seed). 1: a fresh process per connection, as in seeds 001 and 004.");
+                    + " first). 0: never. 1: a fresh process per connection, so that no client sees what an earlier one left.");
 
     public static final Setting<Integer> WORKER_MAX_REQUESTS_JITTER = Setting.integer("worker.max-requests-jitter", 0, 0,
             Integer.MAX_VALUE,
@@ -87,8 +100,15 @@ public final class Settings {
 
     public static final Setting<Integer> WORKER_READ_TIMEOUT_MS = Setting.integer("worker.read-timeout-ms", 60_000, 0,
             Integer.MAX_VALUE,
-            "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker."
-                    + " 0: wait forever (the seed).");
+            "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker (until"
+                    + " its first byte, worker.first-byte-timeout-ms counts if shorter). 0: wait forever.");
+
+    public static final Setting<Integer> WORKER_FIRST_BYTE_TIMEOUT_MS = Setting.integer("worker.first-byte-timeout-ms",
+            20_000, 0, Integer.MAX_VALUE,
+            "A connection whose first byte has not arrived this long after a worker accepted it is closed, so that"
+                    + " a client that connects and sends nothing frees its worker sooner (like mod_reqtimeout's header"
+                    + " timeout). After the first byte, worker.read-timeout-ms applies; the shorter of the two counts"
+                    + " for the first byte. 0: worker.read-timeout-ms from the start.");
 
     public static final Setting<Integer> WORKER_SLOW_REQUEST_MS = Setting.integer("worker.slow-request-ms", 10_000, 0,
             Integer.MAX_VALUE,
@@ -122,16 +142,44 @@ public final class Settings {
                     + " before the workers stop accepting. Make it longer than the balancer's check interval"
                     + " (HAProxy's agent-inter, 2 s by default). -fdown does not wait.");
 
-    public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, POOL_MIN, POOL_MAX,
-            POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER, WORKER_CLASSPATH,
-            WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER, WORKER_REQUEST_TIMEOUT_MS,
-            WORKER_READ_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
+    public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
+            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
+            WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
+            WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
             AGENT_LISTEN, AGENT_DRAIN_MS);
+
+    /**
+     * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them
+     * on as written instead of refusing them as unknown, and the handler checks them.
+     */
+    public static final String HANDLER_PREFIX = "handler.";
+
+    /** What the configuration reference says about the handler.* keys. */
+    static final String HANDLER_KEYS_DOC = "The handler's own settings, such as handler.greeting = hi: passed to the"
+            + " handler as written (WorkerContext.settings()), checked by the handler when it starts and by"
+            + " dm-daemon --check. Re-read by dm-ctl -restart.";
 
     static final Map<String, Setting<?>> BY_KEY = index();
 
     private Settings() {
+    }
+
+    private static String bindProblem(String text) {
+        if (text.isBlank()) {
+            return "must be an IP address or host name";
+        }
+        java.util.regex.Matcher withPort = ADDRESS_WITH_PORT.matcher(text);
+        if (withPort.matches()) {
+            return "takes the address alone: put the port in server.port"
+                    + (withPort.group(2).isEmpty() ? "" : " (server.port = " + withPort.group(2) + ")");
+        }
+        return null;
+    }
+
+    /** {@code handler.NAME}: a key of the handler's own. */
+    public static boolean isHandlerKey(String key) {
+        return key.startsWith(HANDLER_PREFIX) && key.length() > HANDLER_PREFIX.length();
     }
 
     private static Map<String, Setting<?>> index() {

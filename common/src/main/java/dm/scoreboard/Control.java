@@ -132,6 +132,16 @@ public final class Control {
         value.addAtomicSlowRequests(1);
     }
 
+    /** Connections the client reset (RST) while a worker served them. */
+    public long clientResets() {
+        return value.getVolatileClientResets();
+    }
+
+    /** Worker: counts one connection reset by its client. */
+    public void countClientReset() {
+        value.addAtomicClientResets(1);
+    }
+
     /** Workers killed because a graceful timeout or worker.request-timeout-ms ran out. */
     public long timeoutKills() {
         return value.getVolatileTimeoutKills();

@@ -7,10 +7,13 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
+
+import dm.NoFollow;
 
 /**
  * The exclusive lock that says "a live supervisor owns this scoreboard": {@code <scoreboard>.lock},
@@ -42,7 +45,7 @@ public final class OwnerLock implements AutoCloseable {
         try {
             Files.createDirectories(path.getParent());
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 String owner = readPid(channel).stream().mapToObj(p -> " (pid " + p + ")").findFirst().orElse("");
@@ -60,6 +63,10 @@ public final class OwnerLock implements AutoCloseable {
                     "permission denied: " + e.getFile());
         } catch (IOException e) {
             closeQuietly(channel);
+            if (NoFollow.refusedLink(e, path)) {
+                throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED,
+                        NoFollow.refusal("scoreboard lock", path));
+            }
             throw new ScoreboardException(ScoreboardException.Reason.IO, "cannot lock " + path + ": " + e.getMessage());
         }
     }
@@ -67,7 +74,7 @@ public final class OwnerLock implements AutoCloseable {
     /** Anyone: the pid of the live owner of {@code scoreboard}, or empty when none holds the lock. */
     public static OptionalLong liveOwner(Path scoreboard) throws ScoreboardException {
         Path path = pathFor(scoreboard);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
             if (probe != null) {
                 probe.release();
@@ -80,6 +87,10 @@ public final class OwnerLock implements AutoCloseable {
         } catch (AccessDeniedException e) {
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + path);
         } catch (IOException e) {
+            if (NoFollow.refusedLink(e, path)) {
+                throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED,
+                        NoFollow.refusal("scoreboard lock", path));
+            }
             throw new ScoreboardException(ScoreboardException.Reason.IO, "cannot read " + path + ": " + e.getMessage());
         }
     }

@@ -7,16 +7,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import dm.NoFollow;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
 
 /**
- * The shared status table: the Java twin of the seed's System V shared-memory segment. One
+ * The shared status table, like the scoreboard a C prefork server keeps in shared memory. One
  * persisted Chronicle Map; key -1 is the {@link Control} record, keys 0 .. slots-1 the {@link Slot}s.
  *
  * <p>Each process binds a native reference to every record once, when it opens the map, and from
@@ -93,6 +95,9 @@ public final class Scoreboard implements AutoCloseable {
      * new map in an empty one.
      */
     public static void verify(Path file) throws ScoreboardException {
+        if (Files.isSymbolicLink(file)) {
+            throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, NoFollow.refusal("scoreboard", file));
+        }
         if (!Files.exists(file)) {
             throw new ScoreboardException(ScoreboardException.Reason.NO_DAEMON,
                     "no daemon running (no scoreboard at " + file + ")");
@@ -111,7 +116,7 @@ public final class Scoreboard implements AutoCloseable {
      */
     private static boolean hasChronicleMapHeader(Path file) {
         byte[] magic = "!net.openhft.chronicle.map.".getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer head = ByteBuffer.allocate(12 + magic.length).order(ByteOrder.LITTLE_ENDIAN);
             while (head.hasRemaining() && channel.read(head) > 0) {
                 // read the whole head

@@ -116,4 +116,11 @@ public interface SlotValue {
     void setBacklog(int v);
     int getVolatileBacklog();
     void setOrderedBacklog(int v);
+
+    // Since issue 9 (control record only): connections the client reset.
+
+    long getClientResets();
+    void setClientResets(long v);
+    long getVolatileClientResets();
+    long addAtomicClientResets(long delta);
 }

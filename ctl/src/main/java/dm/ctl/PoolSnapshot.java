@@ -14,8 +14,8 @@ import dm.scoreboard.WorkerState;
 
 /** Everything dm-ctl shows about a daemon, read from the scoreboard (and /proc) at one moment. */
 record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, long startedMillis, int port,
-        Path scoreboardFile, long accepted, long maxBusy, long maxReached, long slowRequests, long timeoutKills,
-        long listenQueue, long maxListenQueue, int backlog, String scoreboardLine, List<Worker> workers) {
+        Path scoreboardFile, long accepted, long maxBusy, long maxReached, long slowRequests, long clientResets,
+        long timeoutKills, long listenQueue, long maxListenQueue, int backlog, String scoreboardLine, List<Worker> workers) {
 
     /** One live slot. {@code busyMillis} is -1 when idle; {@code client} is null when idle. */
     record Worker(int slot, long pid, WorkerState state, long startedMillis, long calls, long busyMillis,
@@ -43,8 +43,8 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
         int port = control.port();
         return new PoolSnapshot(now, control.supervisorPid(), control.status(), control.startedMillis(), port,
                 scoreboard.file(), control.accepted(), control.maxBusy(), control.maxReached(), control.slowRequests(),
-                control.timeoutKills(), port > 0 ? ListenQueue.length(port) : -1, control.maxListenQueue(),
-                control.backlog(), line.toString(), workers);
+                control.clientResets(), control.timeoutKills(), port > 0 ? ListenQueue.length(port) : -1,
+                control.maxListenQueue(), control.backlog(), line.toString(), workers);
     }
 
     long count(WorkerState state) {

@@ -25,9 +25,9 @@ final class StatusFormat {
                 + " pool.max reached %d times%n", s.workers().size(), s.count(WorkerState.IDLE),
                 s.count(WorkerState.BUSY), s.count(WorkerState.STARTING), s.count(WorkerState.EXITING), s.maxBusy(),
                 s.maxReached()));
-        out.append(String.format("connections: %d accepted, %d slow, %d workers killed by timeouts;"
-                + " listen queue %s now, %d max seen, backlog %s%n", s.accepted(), s.slowRequests(), s.timeoutKills(),
-                unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
+        out.append(String.format("connections: %d accepted, %d slow, %d reset by clients, %d workers killed by timeouts;"
+                + " listen queue %s now, %d max seen, backlog %s%n", s.accepted(), s.slowRequests(), s.clientResets(),
+                s.timeoutKills(), unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
         out.append("scoreboard: ").append(s.scoreboardLine())
                 .append("   (_ idle, W busy, S starting, G leaving, . empty)").append(System.lineSeparator());
         out.append(String.format("%4s  %8s  %-8s  %-19s  %8s  %9s  %s%n", "SLOT", "PID", "STATE", "STARTED", "REQUESTS",
@@ -59,6 +59,7 @@ final class StatusFormat {
         field(out, "max_busy_workers", s.maxBusy()).append(',');
         field(out, "max_workers_reached", s.maxReached()).append(',');
         field(out, "slow_requests", s.slowRequests()).append(',');
+        field(out, "client_resets", s.clientResets()).append(',');
         field(out, "timeout_kills", s.timeoutKills()).append(',');
         field(out, "scoreboard_line", s.scoreboardLine()).append(",\"workers\":[");
         for (int i = 0; i < s.workers().size(); i++) {
@@ -96,6 +97,8 @@ final class StatusFormat {
                 s.maxReached());
         metric(out, "dm_slow_requests_total", "counter", "Connections busy longer than worker.slow-request-ms",
                 s.slowRequests());
+        metric(out, "dm_client_resets_total", "counter", "Connections reset by the client while a worker served them",
+                s.clientResets());
         metric(out, "dm_timeout_kills_total", "counter", "Workers killed by a request or graceful timeout",
                 s.timeoutKills());
         out.append("# HELP dm_worker_requests Connections served by the worker in a slot\n")

@@ -32,6 +32,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
+import dm.it.kit.Repo;
+
 /**
  * Three dm hosts behind HAProxy, all on loopback: dm on 127.0.0.2, 127.0.0.3 and 127.0.0.4 (same
  * port, each with its own configuration and scoreboard), Debian's HAProxy on 127.0.0.1 in TCP mode
@@ -72,7 +81,7 @@ class BalancedHostsIT {
 
     @BeforeEach
     void requirements() {
-        assumeTrue(ServiceSupport.isRoot(), "needs root, like the other service tests");
+        assumeTrue(Processes.thisJvmIsRoot(), "needs root, like the other service tests");
         assumeTrue(Files.isExecutable(Haproxy.BINARY), "needs " + Haproxy.BINARY + " (apt-get install haproxy)");
     }
 
@@ -91,13 +100,14 @@ class BalancedHostsIT {
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES) // four daemon starts, three restarts, a drain: minutes on a busy machine
-    void rollingRestartWaitDownAndKillOfOneHostBehindHaproxy() throws Exception {
+    void rollingRestartWaitDownAndKillOfOneHostBehindHaproxy(Daemons daemons) throws Exception {
         int dmPort = portFreeOnEveryAddress();
         int agentPort = portFreeOnEveryAddress();
-        int frontendPort = Processes.freePort();
+        int frontendPort = Ports.free();
         frontend = new InetSocketAddress("127.0.0.1", frontendPort);
         for (int i = 0; i < ADDRESSES.length; i++) {
             configs.put(name(i), writeHostConfig(i, dmPort, agentPort));
+            daemons.watch(configs.get(name(i)).getParent()); // its orphans are found by their directory
         }
         try {
             List<CompletableFuture<HostInstance>> starting = new ArrayList<>();
@@ -487,7 +497,7 @@ class BalancedHostsIT {
 
     private void printDiagnostics() {
         for (HostInstance instance : generations) {
-            List<String> lines = DaemonUnderTest.readLines(instance.logFile());
+            List<String> lines = instance.lines();
             System.out.println("===== " + instance + ": " + instance.logFile() + " (last 80 of " + lines.size() + " lines)");
             lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> System.out.println("  | " + l));
         }

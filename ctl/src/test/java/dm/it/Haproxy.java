@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dm.it.kit.Await;
+import dm.it.kit.TextFiles;
+
 /**
  * Debian's HAProxy in the foreground (-db) with a configuration of the test, its stats socket in
  * the test directory and one log line per connection on its output: which server got it, how it
@@ -78,7 +81,7 @@ final class Haproxy implements AutoCloseable {
         try {
             Await.until(Duration.ofSeconds(30), () -> {
                 if (!process.isAlive()) {
-                    throw new AssertionError("haproxy exited with " + process.exitValue() + ":\n" + Exec.read(log));
+                    throw new AssertionError("haproxy exited with " + process.exitValue() + ":\n" + TextFiles.read(log));
                 }
                 return Files.exists(statsSocket) && !haproxy.servers().isEmpty();
             }, "haproxy's stats socket " + statsSocket);
@@ -136,7 +139,7 @@ final class Haproxy implements AutoCloseable {
     /** Every connection logged so far. */
     List<Connection> connections() {
         List<Connection> found = new ArrayList<>();
-        for (String line : Exec.read(log).split("\n")) {
+        for (String line : TextFiles.read(log).split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length < 9 || !f[1].equals("conn")) {
                 continue; // another message, or a line still being written
@@ -149,7 +152,7 @@ final class Haproxy implements AutoCloseable {
 
     /** HAProxy's own messages (server state changes, warnings), each with its time. */
     List<String> messages() {
-        return Arrays.stream(Exec.read(log).split("\n")).filter(l -> l.matches("^\\d{4}-.*") && !l.contains(" conn "))
+        return Arrays.stream(TextFiles.read(log).split("\n")).filter(l -> l.matches("^\\d{4}-.*") && !l.contains(" conn "))
                 .toList();
     }
 

@@ -1,8 +1,6 @@
 package dm.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dm.it.kit.Await;
+import dm.it.kit.Processes;
+import dm.it.kit.Repo;
+import dm.it.kit.TextFiles;
 
 /**
  * One dm "host" of a balanced topology: bin/dm-daemon bound to its own loopback address (127.0.0.2,
@@ -43,7 +46,6 @@ final class HostInstance implements AutoCloseable {
     /** Starts bin/dm-daemon -c config and returns once it listens on {@code address} and serves its agent endpoint. */
     static HostInstance start(String name, String address, Path config, int generation) {
         Path dir = config.getParent();
-        Processes.mark(dir);
         Path log = dir.resolve("daemon-" + generation + ".log");
         Process process;
         try {
@@ -59,14 +61,14 @@ final class HostInstance implements AutoCloseable {
             Await.until(START_TIMEOUT, () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError(name + ": dm-daemon exited with " + process.exitValue()
-                            + " before listening:\n" + Exec.read(log));
+                            + " before listening:\n" + TextFiles.read(log));
                 }
                 return instance.logMatches(listening) && instance.logMatches(agent);
             }, name + " to listen on " + address + " and serve its agent endpoint");
             return instance;
         } catch (RuntimeException | Error e) {
             instance.close();
-            throw new AssertionError(e.getMessage() + "; its log:\n" + Exec.read(log), e);
+            throw new AssertionError(e.getMessage() + "; its log:\n" + TextFiles.read(log), e);
         }
     }
 
@@ -106,7 +108,7 @@ final class HostInstance implements AutoCloseable {
             all.add(process.toHandle());
         }
         process.toHandle().descendants().filter(Processes::running).forEach(all::add);
-        for (ProcessHandle p : Processes.mentioning(config.getParent())) {
+        for (ProcessHandle p : Processes.dmJvmsMentioning(config.getParent())) {
             if (!all.contains(p)) {
                 all.add(p);
             }
@@ -127,17 +129,8 @@ final class HostInstance implements AutoCloseable {
         return lines().stream().filter(l -> pattern.matcher(l).find()).findFirst();
     }
 
-    private List<String> lines() {
-        try {
-            if (!Files.exists(log)) {
-                return List.of();
-            }
-            String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+    List<String> lines() {
+        return TextFiles.completeLines(log);
     }
 
     @Override
@@ -145,7 +138,7 @@ final class HostInstance implements AutoCloseable {
         List<ProcessHandle> all = new ArrayList<>();
         process.toHandle().descendants().forEach(all::add);
         all.add(process.toHandle());
-        all.addAll(Processes.mentioning(config.getParent()));
+        all.addAll(Processes.dmJvmsMentioning(config.getParent()));
         Processes.killAll(all);
     }
 

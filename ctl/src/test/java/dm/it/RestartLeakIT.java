@@ -17,6 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.EchoLoad;
+import dm.it.kit.Exec;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * Many restarts under load leak nothing in the supervisor: its threads, open files and heap after
  * a full GC come back to within a small constant of what they were after the first restart
@@ -36,8 +45,8 @@ class RestartLeakIT {
     }
 
     @Test
-    void restartsUnderLoadLeakNoThreadFileOrHeap() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", Integer.toString(WORKERS),
+    void restartsUnderLoadLeakNoThreadFileOrHeap(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", Integer.toString(WORKERS),
                 "pool.max", Integer.toString(WORKERS), "pool.min-spare", "0"));
         daemon.awaitIdleWorkers(WORKERS, Duration.ofSeconds(60));
         Footprint warm = null;
@@ -72,14 +81,15 @@ class RestartLeakIT {
             if (daemon.workerProcesses().size() != WORKERS) {
                 return java.util.Optional.empty();
             }
-            Footprint first = footprint(daemon.pid());
-            Footprint again = footprint(daemon.pid());
+            Footprint first = footprint(daemon);
+            Footprint again = footprint(daemon);
             return first.threads() == again.threads() && first.openFiles() == again.openFiles()
                     ? java.util.Optional.of(again) : java.util.Optional.empty();
         }, "the supervisor's threads and files to settle");
     }
 
-    private static Footprint footprint(long pid) {
+    private static Footprint footprint(DaemonUnderTest daemon) {
+        long pid = daemon.pid();
         try {
             long threads = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("Threads:")).mapToLong(l -> Long.parseLong(l.substring(8).strip()))
@@ -88,17 +98,18 @@ class RestartLeakIT {
             try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
                 files = fds.count();
             }
-            return new Footprint(threads, files, heapAfterGc(pid));
+            return new Footprint(threads, files, heapAfterGc(daemon));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
 
-    private static long heapAfterGc(long pid) {
+    private static long heapAfterGc(DaemonUnderTest daemon) {
+        long pid = daemon.pid();
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Exec.Result gc = Exec.run(Path.of("."), Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.run"));
+        Exec.Result gc = Exec.run(daemon.dir(), Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.run"));
         assertEquals(0, gc.exitCode(), () -> "jcmd GC.run: " + gc);
-        Exec.Result info = Exec.run(Path.of("."), Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
+        Exec.Result info = Exec.run(daemon.dir(), Duration.ofSeconds(30), List.of(jcmd, Long.toString(pid), "GC.heap_info"));
         assertEquals(0, info.exitCode(), () -> "jcmd GC.heap_info: " + info);
         long used = 0;
         Matcher matcher = HEAP_USED.matcher(info.stdout());

@@ -19,15 +19,16 @@ final class Boot {
     private Boot() {
     }
 
-    /** The configuration, checked as far as the file system can tell (the whole of --check). */
+    /** The configuration, with everything --check finds short of binding the address (the start binds it next). */
     static ServerConfig checkedConfig(Path file) throws ExitException {
+        ServerConfig config;
         try {
-            ServerConfig config = ServerConfig.load(file);
-            Preflight.check(config);
-            return config;
+            config = ServerConfig.load(file);
         } catch (ConfigException e) {
             throw new ExitException(ExitCodes.CONFIG, e.getMessage());
         }
+        StartupCheck.beforeStart(config);
+        return config;
     }
 
     /** An open daemon: lock held, socket bound, scoreboard created, supervisor ready to run. */

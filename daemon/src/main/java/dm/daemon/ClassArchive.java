@@ -3,6 +3,7 @@ package dm.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -13,6 +14,8 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dm.NoFollow;
 
 /**
  * The AppCDS archive that makes worker JVMs start faster (about 0.45 s instead of 0.8 s of CPU
@@ -36,6 +39,7 @@ final class ClassArchive {
     private final Path partial;
     private boolean training;
     private int attempts;
+    private boolean linkReported;
 
     private ClassArchive(boolean enabled, Path archive) {
         this.enabled = enabled;
@@ -61,7 +65,15 @@ final class ClassArchive {
         if (!enabled) {
             return List.of();
         }
-        if (Files.isReadable(archive)) {
+        if (Files.isSymbolicLink(archive) || Files.isSymbolicLink(partial)) {
+            if (!linkReported) {
+                linkReported = true;
+                log.warn("{}; workers start without a class archive",
+                        NoFollow.refusal("class archive", Files.isSymbolicLink(archive) ? archive : partial));
+            }
+            return List.of();
+        }
+        if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(archive)) {
             return concat("-XX:SharedArchiveFile=" + archive);
         }
         if (training || attempts >= MAX_TRAINING_ATTEMPTS) {
@@ -82,7 +94,8 @@ final class ClassArchive {
     void trainerExited(boolean normally) {
         training = false;
         try {
-            if (normally && Files.size(partial) > 0) {
+            // What the trainer wrote, and not a link planted in its place: that would be renamed into use.
+            if (normally && Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS) && Files.size(partial) > 0) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 log.info("class archive {} written: workers start from it from now on", archive.getFileName());
                 return;

@@ -41,6 +41,7 @@ final class Daemon implements AutoCloseable {
         try {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
+            ListenSocket.applyDeferAccept(config.deferAcceptMillis());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
             first = Generation.first(config, pid);
             if (config.agentListen().isPresent()) {
@@ -56,7 +57,10 @@ final class Daemon implements AutoCloseable {
             close();
             throw new ExitException(ExitCodes.CANNOT_LISTEN, e.getMessage());
         }
-        scoreboard.control().announce(pid, System.currentTimeMillis());
+        // When this process started, not when it got here: JVM start and map creation take a while on a busy machine.
+        long startedMillis = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
+                .orElse(System.currentTimeMillis());
+        scoreboard.control().announce(pid, startedMillis);
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
         supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,

@@ -47,9 +47,7 @@ public final class DaemonMain implements Callable<Integer> {
     public Integer call() {
         try {
             if (check) {
-                ServerConfig checked = Boot.checkedConfig(config);
-                System.out.println("dm-daemon: configuration OK: " + checked.file());
-                return ExitCodes.OK;
+                return StartupCheck.check(config, System.out, System.err);
             }
             try (Daemon daemon = Boot.open(config, System.out)) {
                 SignalListener.install(daemon);

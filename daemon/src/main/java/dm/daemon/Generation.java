@@ -56,7 +56,7 @@ final class Generation {
 
     /** The first generation; writes its snapshot. */
     static Generation first(ServerConfig config, long supervisorPid) throws IOException {
-        removeSnapshots(config);
+        removeLaterSnapshots(config);
         return written(new Generation(1, config, supervisorPid));
     }
 
@@ -119,12 +119,16 @@ final class Generation {
         try {
             Files.deleteIfExists(snapshot);
         } catch (IOException ignored) {
-            // removeSnapshots catches it later
+            // removeSnapshots catches it on the way out
         }
     }
 
-    /** Every generation's snapshot beside the scoreboard, including those a crashed daemon left. */
-    static void removeSnapshots(ServerConfig config) {
+    /**
+     * The snapshots of later generations beside the scoreboard, including those a crashed daemon
+     * left. The first generation's, {@code <scoreboard>.conf}, is written again at start without
+     * following a link, so a link planted there is refused rather than quietly removed.
+     */
+    static void removeLaterSnapshots(ServerConfig config) {
         Path base = config.snapshotFile();
         String prefix = base.getFileName() + ".";
         try (Stream<Path> siblings = Files.list(base.toAbsolutePath().getParent())) {
@@ -140,9 +144,20 @@ final class Generation {
         }
     }
 
+    /** {@code <scoreboard>.conf} for the first generation, {@code <scoreboard>.conf.N} for the N-th. */
     private static Path snapshotFile(ServerConfig config, long number) {
         Path base = config.snapshotFile();
-        return base.resolveSibling(base.getFileName() + "." + number);
+        return number == 1 ? base : base.resolveSibling(base.getFileName() + "." + number);
+    }
+
+    /** On the way out: every snapshot. */
+    static void removeSnapshots(ServerConfig config) {
+        removeLaterSnapshots(config);
+        try {
+            Files.deleteIfExists(config.snapshotFile());
+        } catch (IOException ignored) {
+            // the next daemon writes it again
+        }
     }
 
     @Override

@@ -14,15 +14,21 @@ final class AcceptedConnection implements Connection {
     private final SocketChannel channel;
     private final InetSocketAddress client;
     private final WorkerContext worker;
-    private final InputStream input;
+    private final FirstByteInput input;
     private final OutputStream output;
 
-    AcceptedConnection(SocketChannel channel, InetSocketAddress client, WorkerContext worker) throws IOException {
+    AcceptedConnection(SocketChannel channel, InetSocketAddress client, WorkerContext worker, ReadTimeouts timeouts)
+            throws IOException {
         this.channel = channel;
         this.client = client;
         this.worker = worker;
-        this.input = channel.socket().getInputStream();
+        this.input = new FirstByteInput(channel.socket(), timeouts);
         this.output = channel.socket().getOutputStream();
+    }
+
+    /** True once the client has sent a byte (or closed its side). */
+    boolean receivedAnything() {
+        return input.received();
     }
 
     @Override

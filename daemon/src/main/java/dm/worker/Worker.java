@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 import dm.ExitCodes;
 import dm.config.ConfigException;
 import dm.config.ServerConfig;
-import dm.handler.ConnectionHandler;
+import dm.config.Settings;
+import dm.handler.HandlerSettings;
 import dm.handler.WorkerContext;
 import dm.net.Addresses;
 import dm.scoreboard.Scoreboard;
@@ -24,10 +26,11 @@ import dm.scoreboard.ScoreboardException;
 import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
+import dm.text.Shown;
 
 /**
- * One worker process: the seed's {@code child_main()}. Leave if told to; accept; busy; count;
- * run the handler; close; idle; again.
+ * One worker process, looping like Apache prefork's {@code child_main()}: leave if told to; accept;
+ * busy; count; run the handler; close; idle; again.
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");
@@ -38,6 +41,7 @@ final class Worker implements WorkerContext {
     private final int slotIndex;
     private final long supervisorPid;
     private final long pid = ProcessHandle.current().pid();
+    private HandlerSettings settings = HandlerSettings.of(Map.of());
 
     Worker(Path configFile, int slotIndex, long supervisorPid) {
         this.configFile = configFile;
@@ -48,21 +52,19 @@ final class Worker implements WorkerContext {
     int run() {
         Scoreboard scoreboard;
         Slot slot;
-        ConnectionHandler handler;
+        LoadedHandler handler;
         ServerSocketChannel listener;
-        int readTimeoutMillis;
+        ReadTimeouts readTimeouts;
         try {
-            ServerConfig config = ServerConfig.load(configFile);
-            readTimeoutMillis = config.readTimeoutMillis();
+            ServerConfig config = ServerConfig.loadSnapshot(configFile);
+            readTimeouts = ReadTimeouts.of(config);
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
-            handler = HandlerLoader.load(config.handlerClass());
-            try {
-                handler.start(this);
-            } catch (Throwable e) { // an Error too (AssertionError, say): a clear boot failure, not a crash to respawn
-                throw new BootException("worker.handler = '" + config.handlerClass() + "': start failed: " + e);
-            }
+            settings = HandlerSettings.of(config.handlerSettings());
+            handler = HandlerLoader.load(config);
+            handler.configure(settings);
+            handler.start(this);
             listener = inheritedListener();
         } catch (ConfigException | ScoreboardException | BootException e) {
             log.error("cannot boot: {}", e.getMessage());
@@ -83,7 +85,7 @@ final class Worker implements WorkerContext {
                 log.warn("accept failed: {}", e.getMessage());
                 continue;
             }
-            long calls = serve(handler, connection, slot, scoreboard, readTimeoutMillis);
+            long calls = serve(handler, connection, slot, scoreboard, readTimeouts);
             if (maxCalls > 0 && calls >= maxCalls) {
                 retire(slot, calls);
                 handler.stop();
@@ -114,9 +116,10 @@ final class Worker implements WorkerContext {
     }
 
     /** Serves one connection; returns this worker's call count. */
-    private long serve(ConnectionHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
-            int readTimeoutMillis) {
+    private long serve(LoadedHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
+            ReadTimeouts timeouts) {
         InetSocketAddress client = null;
+        AcceptedConnection connection = null;
         long calls = slot.calls();
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
@@ -124,21 +127,28 @@ final class Worker implements WorkerContext {
             scoreboard.control().countAccepted();
             log.info("new client connected: {}", Addresses.format(client));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // Applies to this connection's socket only; the shared listening socket stays blocking.
-            channel.socket().setSoTimeout(readTimeoutMillis);
-            handler.handle(new AcceptedConnection(channel, client, this));
+            // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
+            connection = new AcceptedConnection(channel, client, this, timeouts);
+            handler.handle(connection);
         } catch (SocketTimeoutException e) {
-            log.info("closing {}: nothing received for {} ms (worker.read-timeout-ms)", Addresses.format(client),
-                    readTimeoutMillis);
+            boolean first = connection == null || !connection.receivedAnything();
+            log.info("closing {}: nothing received for {} ms ({})", Addresses.format(client),
+                    first ? timeouts.firstByteMillis() : timeouts.afterFirstByteMillis(),
+                    first ? timeouts.firstByteKey() : Settings.WORKER_READ_TIMEOUT_MS.key());
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) {
                 throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
             }
-            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
+            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
         } catch (Throwable e) {
-            // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
-            // this one connection, not the worker.
-            log.warn("handler failed on {}: {}", Addresses.format(client), e.toString());
+            if (ClientReset.causedBy(e)) {
+                scoreboard.control().countClientReset();
+                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.value(e.toString()));
+            } else {
+                // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
+                // this one connection, not the worker.
+                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
+            }
         } finally {
             slot.endConnection();
         }
@@ -178,5 +188,10 @@ final class Worker implements WorkerContext {
     @Override
     public Logger log() {
         return log;
+    }
+
+    @Override
+    public HandlerSettings settings() {
+        return settings;
     }
 }
