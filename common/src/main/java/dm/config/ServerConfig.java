@@ -265,6 +265,17 @@ public final class ServerConfig {
         return get(Settings.SHUTDOWN_TIMEOUT_MS);
     }
 
+    /** Where the agent endpoint listens; empty when it is off. */
+    public java.util.Optional<dm.net.HostAndPort> agentListen() {
+        String text = get(Settings.AGENT_LISTEN);
+        return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dm.net.HostAndPort.parse(text));
+    }
+
+    /** How long a graceful stop reports drain first: agent.drain-ms, or 0 when there is no agent endpoint to report it. */
+    public int agentDrainMillis() {
+        return agentListen().isPresent() ? get(Settings.AGENT_DRAIN_MS) : 0;
+    }
+
     private Path resolve(String path) {
         Path base = file.getParent() == null ? Path.of(".") : file.getParent();
         return base.resolve(path).toAbsolutePath().normalize();

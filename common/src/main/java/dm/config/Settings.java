@@ -123,11 +123,31 @@ public final class Settings {
             Integer.MAX_VALUE,
             "Longest wait before restarting a worker that keeps dying soon after it starts. 0: restart at once.");
 
+    // Several hosts behind a load balancer: the agent endpoint and the drain before a graceful stop.
+    public static final Setting<String> AGENT_LISTEN = Setting.string("agent.listen", "host:port", "",
+            text -> {
+                if (!text.isEmpty()) {
+                    dm.net.HostAndPort.parse(text);
+                }
+                return null;
+            },
+            "Where the supervisor answers a load balancer's health checks with the pool's state, one line per"
+                    + " connection in HAProxy's agent-check protocol (an HTTP GET, as from a Kubernetes readiness"
+                    + " probe, gets 200 or 503): up N% (N: the share of pool.max not busy), drain from -wdown or"
+                    + " -fdown until the daemon exits, maint while no worker accepts. For example 127.0.0.1:9106."
+                    + " Costs no worker. Empty: off.");
+
+    public static final Setting<Integer> AGENT_DRAIN_MS = Setting.integer("agent.drain-ms", 5_000, 0, 600_000,
+            "With agent.listen set: how long -wdown and SIGTERM report drain, the pool serving on meanwhile,"
+                    + " before the workers stop accepting. Make it longer than the balancer's check interval"
+                    + " (HAProxy's agent-inter, 2 s by default). -fdown does not wait.");
+
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
             POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
-            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
+            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
+            AGENT_LISTEN, AGENT_DRAIN_MS);
 
     /**
      * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them

@@ -50,6 +50,8 @@ final class Supervisor {
     /** Why the pool cannot go on (workers cannot boot); null while it can. */
     private String stopReason;
     private long nextTickNanos;
+    /** While -wdown reports drain (agent.drain-ms) and the pool serves on: when the workers are to stop accepting. */
+    private Long drainEndsNanos;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
             ConfigReader configReader) {
@@ -147,6 +149,11 @@ final class Supervisor {
     private void tick() {
         switch (status) {
             case WAIT_DOWN:
+                if (drainEndsNanos != null && clock.nanoTime() - drainEndsNanos >= 0) {
+                    stopAccepting();
+                } else if (drainEndsNanos != null) {
+                    serve();
+                }
                 timeouts.killLateLeavers(current.config(), status.label());
                 break;
             case CHILD_RESTART:
@@ -233,8 +240,13 @@ final class Supervisor {
                 break;
             case WAIT_DOWN:
                 enterStatus(ParentStatus.WAIT_DOWN, commandSequence);
-                pool.cancelReplacements();
-                pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
+                int drainMillis = current.config().agentDrainMillis();
+                if (drainMillis == 0) {
+                    stopAccepting();
+                } else {
+                    log.info("wait-down: the agent endpoint says drain; the workers stop accepting in {} ms", drainMillis);
+                    drainEndsNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+                }
                 break;
             case CHILD_RESTART:
                 beginRestart(commandSequence);
@@ -242,6 +254,12 @@ final class Supervisor {
             default:
                 log.warn("unknown request {} ignored", requested);
         }
+    }
+
+    private void stopAccepting() {
+        drainEndsNanos = null;
+        pool.cancelReplacements();
+        pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
     }
 
     private void beginRestart(long commandSequence) {
@@ -298,31 +316,17 @@ final class Supervisor {
         control.setStatus(next);
     }
 
+    /** Going down; not yet while -wdown drains: until then workers are replaced as usual. */
     private boolean goingDown() {
-        return status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN || stopReason != null;
+        return (status == ParentStatus.WAIT_DOWN && drainEndsNanos == null) || status == ParentStatus.FORCE_DOWN
+                || stopReason != null;
     }
 
     /** Last words, whatever the path out: kills every worker and waits for them. */
     private void killAllWorkers(String reason) {
-        pool.cancelReplacements();
-        List<WorkerProcess> live = pool.workers(worker -> worker.handle.isAlive());
-        for (WorkerProcess worker : live) {
-            pool.askToLeave(worker, ShutdownRequest.SHUTDOWN);
-            pool.kill(worker, reason);
-        }
-        long deadline = clock.nanoTime() + FORCE_DOWN_WAIT_NANOS;
-        for (WorkerProcess worker : live) {
-            try {
-                worker.handle.awaitExit(Math.max(1, deadline - clock.nanoTime()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        events.clear();
-        for (WorkerProcess worker : pool.workers(worker -> !worker.handle.isAlive())) {
-            reaper.reap(worker, worker.handle.exitValue(), Reaper.Mode.GOING_DOWN, current);
-        }
+        List<WorkerProcess> exited = pool.killAll(reason, FORCE_DOWN_WAIT_NANOS);
+        events.clear(); // their exits, reaped here
+        exited.forEach(worker -> reaper.reap(worker, worker.handle.exitValue(), Reaper.Mode.GOING_DOWN, current));
     }
 
     /** The dm-ctl command that ended the supervisor, to be marked complete on the way out. */
