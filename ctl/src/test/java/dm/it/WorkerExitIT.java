@@ -1,6 +1,7 @@
 package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
 import dm.it.kit.Echo;
 import dm.it.kit.HandlerJars;
 import dm.it.kit.LogTimes;
@@ -94,13 +96,33 @@ class WorkerExitIT {
     }
 
     @Test
-    void tooSmallHeapStopsTheDaemonWith76(Daemons daemons) {
-        assertCannotBoot(daemons, "bad-heap", Map.of("worker.jvm-options", "-Xmx1k"), "worker\\.jvm-options");
+    void tooSmallHeapIsRefusedAtStartWith78() {
+        assertRefusedAtStart("bad-heap", "-Xmx1k");
     }
 
     @Test
-    void unknownJvmOptionStopsTheDaemonWith76(Daemons daemons) {
-        assertCannotBoot(daemons, "bad-option", Map.of("worker.jvm-options", "-XX:+SurelyNoSuchOptionInAnyJvm"), "worker\\.jvm-options");
+    void unknownJvmOptionIsRefusedAtStartWith78() {
+        assertRefusedAtStart("bad-option", "-XX:+SurelyNoSuchOptionInAnyJvm");
+    }
+
+    /**
+     * worker.jvm-options the JVM refuses are found before anything starts (the start runs the checks
+     * of --check): one line naming the key, exit 78, no worker, no scoreboard.
+     */
+    private void assertRefusedAtStart(String name, String options) {
+        Map<String, String> properties = DaemonUnderTest.defaults(dir);
+        properties.put("worker.jvm-options", options);
+        properties.put("scoreboard.file", dir.resolve(name + ".scoreboard").toString());
+        Path config = DaemonUnderTest.writeConfig(dir, name + ".properties", properties);
+        Exec.Result start = Exec.daemon(dir, Duration.ofSeconds(60), "-c", config.toString());
+        System.out.println("WorkerExitIT: " + name + ": " + start);
+        assertEquals(78, start.exitCode(), () -> "dm-daemon with worker.jvm-options = " + options + ": " + start);
+        List<String> lines = start.stderr().lines().collect(Collectors.toList());
+        assertEquals(1, lines.size(), () -> "one line: " + start.stderr());
+        assertTrue(lines.get(0).matches("dm-daemon: .*worker\\.jvm-options = '" + java.util.regex.Pattern.quote(options)
+                + "': the JVM refuses them: .*"), () -> "the line names the key and the value: " + lines.get(0));
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), "no worker started");
+        assertFalse(java.nio.file.Files.exists(dir.resolve(name + ".scoreboard")), "no scoreboard left");
     }
 
     @Test
