@@ -30,7 +30,7 @@ import dm.it.kit.PoolStatus;
  */
 @ExtendWith(DmExtension.class)
 class ExitLatencyBenchmarkIT {
-    static final int KILLS = 12;
+    static final int KILLS = 6;
 
     @TempDir
     Path dir;

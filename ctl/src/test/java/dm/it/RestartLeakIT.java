@@ -30,11 +30,11 @@ import dm.it.kit.PoolStatus;
  * Many restarts under load leak nothing in the supervisor: its threads, open files and heap after
  * a full GC come back to within a small constant of what they were after the first restart
  * (the pool is fixed at 3 workers, so each worker's relay thread and pipe count the same every time).
- * 6 restarts in CI; -Ddm.leak.restarts=20 for the long form.
+ * 4 restarts in CI; -Ddm.leak.restarts=20 for the long form.
  */
 @ExtendWith(DmExtension.class)
 class RestartLeakIT {
-    static final int RESTARTS = Integer.getInteger("dm.leak.restarts", 6);
+    static final int RESTARTS = Integer.getInteger("dm.leak.restarts", 4);
     static final int WORKERS = 3;
     static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
