@@ -21,7 +21,7 @@ class ReadTimeoutsTest {
     @Test
     void zeroMeansNoSeparateLimitOrNoLimit() {
         assertEquals(new ReadTimeouts(60_000, READ, 60_000), ReadTimeouts.of(0, 60_000));
-        assertEquals(new ReadTimeouts(5_000, FIRST, 0), ReadTimeouts.of(5_000, 0), "the seed's 'wait forever' after the first byte");
+        assertEquals(new ReadTimeouts(5_000, FIRST, 0), ReadTimeouts.of(5_000, 0), "'wait forever' after the first byte");
         assertEquals(new ReadTimeouts(0, READ, 0), ReadTimeouts.of(0, 0));
     }
 
