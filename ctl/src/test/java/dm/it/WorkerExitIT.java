@@ -67,6 +67,14 @@ class WorkerExitIT {
             stop.set(true);
         }
         clients.join(20_000);
+        // The crasher may stop before the fifth back-off has run out: wait for the worker started after it.
+        Await.until(Duration.ofSeconds(30), () -> {
+            List<String> now = daemon.logLines();
+            List<LogTimes.Hit> found = LogTimes.find(now, BACKOFF);
+            int fifth = now.indexOf(found.get(4).line());
+            return LogTimes.indexOf(now, "supervisor: worker \\d+ \\(slot " + found.get(4).group(1) + "\\) started$",
+                    fifth) > fifth;
+        }, "the worker started after the fifth back-off");
 
         List<String> lines = daemon.logLines();
         List<LogTimes.Hit> backoffs = LogTimes.find(lines, BACKOFF);
