@@ -49,7 +49,7 @@ class HandlerKeysTest {
                 + "handler.unicode = gr\\u00fc\\u00df dich\n");
         ServerConfig config = ServerConfig.load(file);
         Path snapshot = config.snapshotFile();
-        config.writeSnapshot(snapshot);
+        ConfigSnapshot.write(config, snapshot);
         ServerConfig worker = ServerConfig.load(snapshot);
         assertEquals(config.handlerSettings(), worker.handlerSettings());
         assertEquals("grüß dich", worker.handlerSettings().get("handler.unicode"));

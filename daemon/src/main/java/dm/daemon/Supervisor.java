@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final ConfigReader configReader;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -49,12 +50,14 @@ final class Supervisor {
     /** Why the pool cannot go on (workers cannot boot); null while it can. */
     private String stopReason;
     private long nextTickNanos;
-    /** While -wdown reports drain (agent.drain-ms) and the pool serves on: when the workers are to stop accepting. */
-    private Long drainEndsNanos;
+    private final DrainPeriod drain;
 
-    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe) {
+    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
+            ConfigReader configReader) {
+        this.configReader = configReader;
         this.control = scoreboard.control();
         this.clock = clock;
+        this.drain = new DrainPeriod(clock);
         this.current = first;
         this.pool = new Pool(scoreboard, first.config(), clock);
         this.reaper = new Reaper(pool, clock);
@@ -146,11 +149,7 @@ final class Supervisor {
     private void tick() {
         switch (status) {
             case WAIT_DOWN:
-                if (drainEndsNanos != null && clock.nanoTime() - drainEndsNanos >= 0) {
-                    stopAccepting();
-                } else if (drainEndsNanos != null) {
-                    serve();
-                }
+                drain.tick(this::serve, this::stopAccepting);
                 timeouts.killLateLeavers(current.config(), status.label());
                 break;
             case CHILD_RESTART:
@@ -196,6 +195,8 @@ final class Supervisor {
         } else if (event instanceof SupervisorEvent.Restart restartEvent) {
             log.info("{}: restarting workers", restartEvent.cause());
             transition(ParentStatus.CHILD_RESTART, 0);
+        } else if (event instanceof SupervisorEvent.ConfigRead read) {
+            onConfigRead(read.command(), read.config());
         } else if (event instanceof SupervisorEvent.Command command) {
             log.info("dm-ctl asks for {}", command.requested().label());
             transition(command.requested(), command.sequence());
@@ -235,13 +236,7 @@ final class Supervisor {
                 break;
             case WAIT_DOWN:
                 enterStatus(ParentStatus.WAIT_DOWN, commandSequence);
-                int drainMillis = current.config().agentDrainMillis();
-                if (drainMillis == 0) {
-                    stopAccepting();
-                } else {
-                    log.info("wait-down: the agent endpoint says drain; the workers stop accepting in {} ms", drainMillis);
-                    drainEndsNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
-                }
+                drain.begin(current.config().agentDrainMillis(), this::stopAccepting);
                 break;
             case CHILD_RESTART:
                 beginRestart(commandSequence);
@@ -252,13 +247,19 @@ final class Supervisor {
     }
 
     private void stopAccepting() {
-        drainEndsNanos = null;
         pool.cancelReplacements();
         pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
     }
 
     private void beginRestart(long commandSequence) {
-        Optional<ServerConfig> fresh = ConfigReload.reload(current.config());
+        configReader.read(current.config(), fresh -> enqueue(new SupervisorEvent.ConfigRead(commandSequence, fresh)));
+    }
+
+    private void onConfigRead(long commandSequence, Optional<ServerConfig> fresh) {
+        if (status == ParentStatus.WAIT_DOWN || goingDown()) { // WAIT_DOWN: also while it drains
+            control.complete(commandSequence, Control.Result.DONE);
+            return;
+        }
         Generation next = null;
         if (fresh.isPresent()) {
             try {
@@ -306,7 +307,7 @@ final class Supervisor {
 
     /** Going down; not yet while -wdown drains: until then workers are replaced as usual. */
     private boolean goingDown() {
-        return (status == ParentStatus.WAIT_DOWN && drainEndsNanos == null) || status == ParentStatus.FORCE_DOWN
+        return (status == ParentStatus.WAIT_DOWN && !drain.active()) || status == ParentStatus.FORCE_DOWN
                 || stopReason != null;
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
 import dm.config.ConfigException;
+import dm.config.ConfigSnapshot;
 import dm.config.ServerConfig;
 import dm.config.Settings;
 import dm.handler.HandlerSettings;
@@ -56,7 +57,7 @@ final class Worker implements WorkerContext {
         ServerSocketChannel listener;
         ReadTimeouts readTimeouts;
         try {
-            ServerConfig config = ServerConfig.loadSnapshot(configFile);
+            ServerConfig config = ConfigSnapshot.read(configFile);
             readTimeouts = ReadTimeouts.of(config);
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
