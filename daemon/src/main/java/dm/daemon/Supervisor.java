@@ -50,14 +50,14 @@ final class Supervisor {
     /** Why the pool cannot go on (workers cannot boot); null while it can. */
     private String stopReason;
     private long nextTickNanos;
-    /** While -wdown reports drain (agent.drain-ms) and the pool serves on: when the workers are to stop accepting. */
-    private Long drainEndsNanos;
+    private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
             ConfigReader configReader) {
         this.configReader = configReader;
         this.control = scoreboard.control();
         this.clock = clock;
+        this.drain = new DrainPeriod(clock);
         this.current = first;
         this.pool = new Pool(scoreboard, first.config(), clock);
         this.reaper = new Reaper(pool, clock);
@@ -149,11 +149,7 @@ final class Supervisor {
     private void tick() {
         switch (status) {
             case WAIT_DOWN:
-                if (drainEndsNanos != null && clock.nanoTime() - drainEndsNanos >= 0) {
-                    stopAccepting();
-                } else if (drainEndsNanos != null) {
-                    serve();
-                }
+                drain.tick(this::serve, this::stopAccepting);
                 timeouts.killLateLeavers(current.config(), status.label());
                 break;
             case CHILD_RESTART:
@@ -240,13 +236,7 @@ final class Supervisor {
                 break;
             case WAIT_DOWN:
                 enterStatus(ParentStatus.WAIT_DOWN, commandSequence);
-                int drainMillis = current.config().agentDrainMillis();
-                if (drainMillis == 0) {
-                    stopAccepting();
-                } else {
-                    log.info("wait-down: the agent endpoint says drain; the workers stop accepting in {} ms", drainMillis);
-                    drainEndsNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
-                }
+                drain.begin(current.config().agentDrainMillis(), this::stopAccepting);
                 break;
             case CHILD_RESTART:
                 beginRestart(commandSequence);
@@ -257,7 +247,6 @@ final class Supervisor {
     }
 
     private void stopAccepting() {
-        drainEndsNanos = null;
         pool.cancelReplacements();
         pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
     }
@@ -267,7 +256,7 @@ final class Supervisor {
     }
 
     private void onConfigRead(long commandSequence, Optional<ServerConfig> fresh) {
-        if (goingDown()) {
+        if (status == ParentStatus.WAIT_DOWN || goingDown()) { // WAIT_DOWN: also while it drains
             control.complete(commandSequence, Control.Result.DONE);
             return;
         }
@@ -318,7 +307,7 @@ final class Supervisor {
 
     /** Going down; not yet while -wdown drains: until then workers are replaced as usual. */
     private boolean goingDown() {
-        return (status == ParentStatus.WAIT_DOWN && drainEndsNanos == null) || status == ParentStatus.FORCE_DOWN
+        return (status == ParentStatus.WAIT_DOWN && !drain.active()) || status == ParentStatus.FORCE_DOWN
                 || stopReason != null;
     }
 

@@ -93,6 +93,26 @@ class DrainTest {
     }
 
     @Test
+    void aRestartWhoseConfigurationComesBackDuringTheDrainDoesNotCancelTheWaitDown() throws Exception {
+        try (LoopHarness loop = new LoopHarness(directory, AGENT)) {
+            loop.turn();
+            loop.launcher.allAccept();
+            loop.supervisor.enqueue(new SupervisorEvent.Stop("SIGTERM"));
+            loop.turn();
+            long command = loop.control.submit(ParentStatus.CHILD_RESTART);
+            loop.supervisor.enqueue(new SupervisorEvent.ConfigRead(command,
+                    java.util.Optional.of(loop.supervisor.generation().config())));
+            loop.turn();
+            assertEquals(ParentStatus.WAIT_DOWN, loop.control.status(), "still waiting down");
+            loop.ticks(10);
+            assertTrue(loop.launcher.alive().stream().allMatch(w -> w.slot.request() == ShutdownRequest.SHUTDOWN),
+                    "the drain ended as usual");
+            loop.launcher.obeyRequests();
+            assertEquals(ExitCodes.OK, loop.turnForExit());
+        }
+    }
+
+    @Test
     void withoutAnAgentEndpointWaitDownAsksEveryWorkerToLeaveAtOnce() throws Exception {
         try (LoopHarness loop = new LoopHarness(directory, Map.of("agent.drain-ms", "1000", "pool.min", "2"))) {
             loop.turn();
