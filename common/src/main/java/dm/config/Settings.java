@@ -19,11 +19,11 @@ public final class Settings {
             "Address the listening socket binds to: 127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface.");
 
     public static final Setting<Integer> SERVER_PORT = Setting.integer("server.port", 6905, 0, 65535,
-            "TCP port to listen on (6905 as in the seed; 0 picks a free port, handy for tests).");
+            "TCP port to listen on (0 picks a free port, handy for tests).");
 
     public static final Setting<Integer> SERVER_BACKLOG = Setting.integer("server.backlog", 128, 1, 65535,
             "Accept queue length. Linux silently drops SYNs when it is full and clients retry after 1, 3, 7 s,"
-                    + " so keep it well above the seed's 5.");
+                    + " so keep it well above small values such as 5, which gave client timeouts under load.");
 
     public static final Setting<Integer> SERVER_DEFER_ACCEPT_MS = Setting.integer("server.defer-accept-ms", 0, 0, 600_000,
             "Hold a new connection in the kernel until its first bytes arrive, for up to this long, before a worker"
@@ -47,8 +47,9 @@ public final class Settings {
     public static final Setting<String> WORKER_HANDLER = Setting.string("worker.handler", "class name", "dm.handler.EchoHandler",
             text -> JAVA_CLASS_NAME.matcher(text).matches() ? null : "must be a fully qualified Java class name",
             "Class implementing dm.handler.ConnectionHandler that serves each accepted connection. Built in:"
-                    + " dm.handler.EchoHandler (seeds 001, 002), dm.handler.PlusOneHandler (seed 004: 'A' comes back"
-                    + " as 'B'), dm.handler.LineProtocolHandler (a line-based request/response protocol).");
+                    + " dm.handler.EchoHandler (sends every byte back), dm.handler.PlusOneHandler (answers a byte with"
+                    + " that byte plus one: 'A' comes back as 'B'), dm.handler.LineProtocolHandler (a line-based"
+                    + " request/response protocol).");
 
     public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
@@ -70,15 +71,15 @@ public final class Settings {
 
     public static final Setting<Integer> POOL_MIN_SPARE = Setting.integer("pool.min-spare", 2, 0, 4096,
             "Idle workers to keep ready (starting ones count). Fewer, and the supervisor starts more, up to pool.max."
-                    + " The seed: 1 (grow only when every worker is busy).");
+                    + " 1: grow only when every worker is busy.");
 
     public static final Setting<Integer> POOL_MAX_SPARE = Setting.integer("pool.max-spare", 8, 1, 4096,
             "Idle workers beyond this are retired, one per tick, never below pool.min."
-                    + " The seed never shrinks: set it to pool.max.");
+                    + " Set it to pool.max to never shrink.");
 
     public static final Setting<Integer> POOL_MAX_SPAWN_RATE = Setting.integer("pool.max-spawn-rate", 8, 1, 1024,
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
-                    + " The seed: 1.");
+                    + " 1: one at a time.");
 
     public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
             "Start workers from a class data sharing archive (AppCDS) that the first worker writes beside the"
@@ -86,7 +87,7 @@ public final class Settings {
 
     public static final Setting<Integer> WORKER_MAX_REQUESTS = Setting.integer("worker.max-requests", 0, 0, Integer.MAX_VALUE,
             "A worker leaves after this many connections and a fresh one takes its place (its replacement starts"
-                    + " first). 0: never (the seed). 1: a fresh process per connection, as in seeds 001 and 004.");
+                    + " first). 0: never. 1: a fresh process per connection, so that no client sees what an earlier one left.");
 
     public static final Setting<Integer> WORKER_MAX_REQUESTS_JITTER = Setting.integer("worker.max-requests-jitter", 0, 0,
             Integer.MAX_VALUE,
@@ -99,7 +100,7 @@ public final class Settings {
     public static final Setting<Integer> WORKER_READ_TIMEOUT_MS = Setting.integer("worker.read-timeout-ms", 60_000, 0,
             Integer.MAX_VALUE,
             "A connection that sends nothing for this long is closed, so a silent client cannot pin a worker (until"
-                    + " its first byte, worker.first-byte-timeout-ms counts if shorter). 0: wait forever (the seed).");
+                    + " its first byte, worker.first-byte-timeout-ms counts if shorter). 0: wait forever.");
 
     public static final Setting<Integer> WORKER_FIRST_BYTE_TIMEOUT_MS = Setting.integer("worker.first-byte-timeout-ms",
             20_000, 0, Integer.MAX_VALUE,

@@ -1,7 +1,7 @@
 package dm.handler;
 
 /**
- * The business logic a worker runs on each connection it accepts: the seed's {@code child_job()}.
+ * The business logic a worker runs on each connection it accepts.
  *
  * <p>A worker creates one instance with the public no-argument constructor, calls {@link #start}
  * once before it accepts anything, {@link #handle} once per accepted connection (one at a time,

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Sends back every byte it receives until the client closes its side (seeds 001 and 002).
+ * Sends back every byte it receives until the client closes its side: the default handler.
  * Each chunk read is written back whole, so the echo never waits on Nagle's algorithm.
  */
 public final class EchoHandler implements ConnectionHandler {

@@ -4,8 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Seed 004's job: reads one byte, answers with that byte plus one, and closes: 'A' comes back
- * as 'B'. A connection closed before its byte arrives gets no answer.
+ * The smallest request and answer: reads one byte, answers with that byte plus one, and closes:
+ * 'A' comes back as 'B'. A connection closed before its byte arrives gets no answer.
  */
 public final class PlusOneHandler implements ConnectionHandler {
 

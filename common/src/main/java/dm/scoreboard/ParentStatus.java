@@ -1,8 +1,8 @@
 package dm.scoreboard;
 
 /**
- * The supervisor's status (the seed's {@code PARENT_*} values). dm-ctl asks for one of the three
- * non-normal statuses; the supervisor shows which one it is carrying out.
+ * The supervisor's status. dm-ctl asks for one of the three non-normal statuses; the supervisor
+ * shows which one it is carrying out.
  */
 public enum ParentStatus {
     NORMAL("normal"),

@@ -18,7 +18,7 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
 
 /**
- * The shared status table: the Java twin of the seed's System V shared-memory segment. One
+ * The shared status table, like the scoreboard a C prefork server keeps in shared memory. One
  * persisted Chronicle Map; key -1 is the {@link Control} record, keys 0 .. slots-1 the {@link Slot}s.
  *
  * <p>Each process binds a native reference to every record once, when it opens the map, and from

@@ -1,6 +1,6 @@
 package dm.scoreboard;
 
-/** What the supervisor asks of one worker (the seed's {@code shutdown} field). */
+/** What the supervisor asks of one worker. */
 public enum ShutdownRequest {
     /** Keep serving. */
     NORMAL,

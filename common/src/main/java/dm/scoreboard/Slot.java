@@ -3,8 +3,8 @@ package dm.scoreboard;
 import java.net.InetSocketAddress;
 
 /**
- * One worker's record (the seed's {@code child_info_t}). The worker writes its state and call
- * count; the supervisor writes pid, start time and the shutdown request. Lock-free throughout.
+ * One worker's record. The worker writes its state and call count; the supervisor writes pid,
+ * start time and the shutdown request. Lock-free throughout.
  */
 public final class Slot {
     private final int index;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code dm-ctl client HOST PORT}: the seed 001 client. Sends every line typed, prints every byte
+ * {@code dm-ctl client HOST PORT}: a plain interactive client. Sends every line typed, prints every byte
  * the server sends, on separate threads. {@code q} or {@code Q} alone on a line (or end of input)
  * half-closes the connection, so the echoes still in flight are printed before it exits.
  */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** {@code dm-ctl}: the seed's dm_ctl, which writes a command into the daemon's scoreboard. */
+/** {@code dm-ctl}: commands to a running daemon through its scoreboard, its status, and a plain client. */
 @Command(name = "dm-ctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {StatusCommand.class, MetricsCommand.class, ClientCommand.class},
         description = {"Controls a running dm daemon through its scoreboard.",
@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
             "  dm-ctl -restart   replace every worker after its current connection",
             "  dm-ctl status     show the daemon and its workers (--json, --watch)",
             "  dm-ctl metrics    Prometheus text format",
-            "  dm-ctl client HOST PORT   interactive client (seed 001)"},
+            "  dm-ctl client HOST PORT   a plain interactive client, to try a handler by hand"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done: the daemon carried out the command",

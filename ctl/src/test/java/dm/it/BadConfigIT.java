@@ -16,9 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
 
 /**
  * Requirement 7: every refused start says why in one line on stderr, exits with its own code, and
@@ -33,10 +44,15 @@ class BadConfigIT {
 
     private int port;
 
+    /** dm-daemon runs here that end by themselves: their workers, if any were left, are this test's. */
+    @BeforeEach
+    void watchTheTestDirectory(Daemons daemons) {
+        daemons.watch(dir);
+    }
+
     /** A configuration on a port that was free just now, plus {@code overrides}. */
     private Path config(Map<String, String> overrides) {
-        Processes.mark(dir);
-        port = Processes.freePort();
+        port = Ports.free();
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
         properties.put("server.port", Integer.toString(port));
         properties.putAll(overrides);
@@ -54,12 +70,12 @@ class BadConfigIT {
             assertTrue(result.stderr().contains(mention), () -> "stderr should mention '" + mention + "': " + result);
         }
         assertFalse(result.stdout().matches("(?s).*worker \\d+ \\(slot \\d+\\) started.*"), () -> "a worker was started: " + result);
-        assertTrue(Processes.mentioning(config).isEmpty(), () -> "dm JVMs left:" + Processes.describe(Processes.mentioning(config)));
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), () -> "dm JVMs left:" + Processes.describe(Processes.dmJvmsMentioning(config)));
         return result;
     }
 
     private void assertNothingLeft() {
-        assertTrue(Processes.portFree(port), "port " + port + " is still free");
+        assertTrue(Ports.isFree(port), "port " + port + " is still free");
         assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left in " + dir);
     }
 
@@ -124,23 +140,23 @@ class BadConfigIT {
     }
 
     @Test
-    void secondDaemonOnTheSameScoreboard() throws IOException {
-        DaemonUnderTest first = DaemonUnderTest.start(dir, Map.of());
+    void secondDaemonOnTheSameScoreboard(Daemons daemons) throws IOException {
+        DaemonUnderTest first = daemons.start(dir, Map.of());
         Path scoreboard = dir.resolve("dm.scoreboard");
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
-        port = Processes.freePort();
+        port = Ports.free();
         properties.put("server.port", Integer.toString(port));
         Path second = DaemonUnderTest.writeConfig(dir, "second.properties", properties);
 
         assertRefused(second, 73, "already owns scoreboard", scoreboard.toString(), "pid " + first.pid());
-        assertTrue(Processes.portFree(port), "the second daemon's port is still free");
+        assertTrue(Ports.isFree(port), "the second daemon's port is still free");
 
         // The first daemon is untouched and still serves.
         assertTrue(first.process().isAlive(), "first daemon alive");
         try (Echo echo = new Echo(first.port())) {
             echo.roundTrip(Echo.randomBytes(new Random(), 10_000));
         }
-        Status status = first.status();
+        PoolStatus status = first.status();
         assertEquals(first.pid(), status.supervisorPid(), "scoreboard still the first daemon's");
         assertEquals("normal", status.parentStatus());
     }
@@ -152,7 +168,7 @@ class BadConfigIT {
         assertEquals(0, result.exitCode(), () -> "dm-daemon --check: " + result);
         assertTrue(result.stdout().contains("configuration OK"), () -> "dm-daemon --check: " + result);
         assertEquals("", result.stderr(), "nothing on stderr");
-        assertTrue(Processes.mentioning(config).isEmpty(), "no worker started by --check");
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), "no worker started by --check");
         assertNothingLeft();
     }
 }

@@ -14,9 +14,23 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.Await;
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
 
 /**
  * Handlers that cannot work: refused at start (78) when the class is missing or not a handler; the
@@ -31,6 +45,12 @@ class BadHandlerIT {
     @TempDir
     Path dir;
 
+    /** dm-daemon runs here that end by themselves: their workers, if any were left, are this test's. */
+    @BeforeEach
+    void watchTheTestDirectory(Daemons daemons) {
+        daemons.watch(dir);
+    }
+
     private Path handlersJar() {
         return HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
     }
@@ -44,8 +64,7 @@ class BadHandlerIT {
 
     /** dm-daemon refuses the configuration before any worker starts: exit 78, one line, nothing left. */
     private void assertRefusedAtStart(Map<String, String> overrides, String... mentions) {
-        Processes.mark(dir);
-        int port = Processes.freePort();
+        int port = Ports.free();
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
         properties.put("server.port", Integer.toString(port));
         properties.putAll(overrides);
@@ -58,8 +77,8 @@ class BadHandlerIT {
             assertTrue(result.stderr().contains(mention), () -> "stderr should mention '" + mention + "': " + result);
         }
         assertFalse(result.stdout().contains(") started"), () -> "a worker was started: " + result);
-        assertTrue(Processes.mentioning(config).isEmpty(), "no dm JVM left");
-        assertTrue(Processes.portFree(port), "port " + port + " free");
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), "no dm JVM left");
+        assertTrue(Ports.isFree(port), "port " + port + " free");
         assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left");
     }
 
@@ -76,28 +95,28 @@ class BadHandlerIT {
     }
 
     @Test
-    void constructorThatThrowsStopsTheDaemonWith76() {
-        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingConstructorHandler",
+    void constructorThatThrowsStopsTheDaemonWith76(Daemons daemons) {
+        assertBootFailureStopsTheDaemon(daemons, "dm.it.handlers.FailingConstructorHandler",
                 "constructor failed: java.lang.IllegalStateException: constructor refuses: no license key");
     }
 
     @Test
-    void startHookThatThrowsStopsTheDaemonWith76() {
-        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingStartHandler",
+    void startHookThatThrowsStopsTheDaemonWith76(Daemons daemons) {
+        assertBootFailureStopsTheDaemon(daemons, "dm.it.handlers.FailingStartHandler",
                 "start failed: java.io.IOException: cannot reach the database at db.invalid:5432");
     }
 
     @Test
-    void startHookThatThrowsAnErrorStopsTheDaemonWith76() {
-        assertBootFailureStopsTheDaemon("dm.it.handlers.FailingStartErrorHandler",
+    void startHookThatThrowsAnErrorStopsTheDaemonWith76(Daemons daemons) {
+        assertBootFailureStopsTheDaemon(daemons, "dm.it.handlers.FailingStartErrorHandler",
                 "start failed: java.lang.AssertionError: configuration invariant broken");
     }
 
-    private void assertBootFailureStopsTheDaemon(String className, String cause) {
+    private void assertBootFailureStopsTheDaemon(Daemons daemons, String className, String cause) {
         Map<String, String> overrides = withHandler(className);
         overrides.put("pool.min", "2");
         overrides.put("pool.max", "4");
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, overrides);
+        DaemonUnderTest daemon = daemons.start(dir, overrides);
         int exit = daemon.awaitExit(TIMEOUT);
         List<String> log = daemon.logLines();
         List<String> bootErrors = log.stream().filter(l -> l.matches(".* dm\\[\\d+\\] slot \\d+: cannot boot: .*")).collect(Collectors.toList());
@@ -121,18 +140,17 @@ class BadHandlerIT {
         assertTrue(log.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread")),
                 "no stack trace in the log");
         assertTrue(daemon.logContains("supervisor: workers cannot boot: .*; stopping$"), "the supervisor says why it stops");
-        assertEquals(List.of(), Processes.mentioning(daemon.config()).stream().filter(Processes::running).collect(Collectors.toList()),
-                "no worker left");
-        assertTrue(Processes.portFree(daemon.port()), "port " + daemon.port() + " free");
+        assertEquals(List.of(), Processes.dmJvmsMentioning(daemon.config()), "no worker left");
+        assertTrue(Ports.isFree(daemon.port()), "port " + daemon.port() + " free");
         assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "scoreboard files left");
     }
 
     @Test
-    void handlerThatThrowsWhileServingCostsOnlyThatConnection() throws Exception {
+    void handlerThatThrowsWhileServingCostsOnlyThatConnection(Daemons daemons) throws Exception {
         Map<String, String> overrides = withHandler("dm.it.handlers.ThrowingHandler");
         overrides.put("pool.min", "1");
         overrides.put("pool.max", "1");
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, overrides);
+        DaemonUnderTest daemon = daemons.start(dir, overrides);
         long pid = daemon.awaitIdleWorkers(1, TIMEOUT).workerPids().iterator().next();
 
         assertEquals("ok " + pid, LineClient.askOnce(daemon.port(), "hello"));
@@ -156,8 +174,8 @@ class BadHandlerIT {
     }
 
     @Test
-    void restartWithAnInvalidConfigurationIsRefusedAndTheOldWorkersKeepServing() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of());
+    void restartWithAnInvalidConfigurationIsRefusedAndTheOldWorkersKeepServing(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of());
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         Map<String, String> good = DaemonUnderTest.defaults(dir);
 
@@ -187,11 +205,11 @@ class BadHandlerIT {
      * previous configuration and serves on.
      */
     @Test
-    void restartIntoAHandlerThatCannotBootIsAbandonedAndThePreviousConfigurationServesOn() throws Exception {
+    void restartIntoAHandlerThatCannotBootIsAbandonedAndThePreviousConfigurationServesOn(Daemons daemons) throws Exception {
         Map<String, String> good = DaemonUnderTest.defaults(dir);
         good.put("pool.min", "3");
         good.put("pool.min-spare", "0");
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", good));
+        DaemonUnderTest daemon = daemons.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", good));
         daemon.awaitIdleWorkers(3, TIMEOUT);
 
         Map<String, String> broken = new HashMap<>(good);
@@ -206,7 +224,7 @@ class BadHandlerIT {
         assertTrue(daemon.logContains("supervisor: restart abandoned: worker \\d+ \\(slot \\d+\\) of the new configuration"),
                 "the log says why");
 
-        Status status = daemon.awaitIdleWorkers(3, TIMEOUT);
+        PoolStatus status = daemon.awaitIdleWorkers(3, TIMEOUT);
         assertEquals("normal", status.parentStatus());
         assertTrue(daemon.process().isAlive(), "the daemon runs on");
         for (int i = 0; i < 6; i++) {
@@ -234,7 +252,7 @@ class BadHandlerIT {
         assertTrue(refusal.contains(reason), () -> "the log gives the reason '" + reason + "': " + refusal);
 
         // The old workers are untouched (the pool policy may have added one of the old configuration).
-        Status status = daemon.status();
+        PoolStatus status = daemon.status();
         assertTrue(status.workerPids().containsAll(workers), () -> "the old workers " + workers + " serve on:\n" + status.text());
         assertEquals("normal", status.parentStatus());
         for (DaemonUnderTest.WorkerEvent event : daemon.workerEvents()) {

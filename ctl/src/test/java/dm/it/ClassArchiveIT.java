@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+
 /**
  * worker.class-archive: the first worker writes an AppCDS archive beside the scoreboard, later
  * workers start from it, a second daemon reuses it, and a change of worker.jvm-options makes a new
@@ -35,9 +42,9 @@ class ClassArchiveIT {
     Path dir;
 
     @Test
-    void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed() throws Exception {
+    void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed(Daemons daemons) throws Exception {
         Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
-        DaemonUnderTest first = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest first = daemons.start(dir, settings);
         first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
         List<Path> archives = archives();
         assertEquals(1, archives.size(), "one archive beside the scoreboard: " + archives);
@@ -45,7 +52,7 @@ class ClassArchiveIT {
         // The trainer is replaced by a worker from the archive; after a restart every worker uses it.
         Exec.Result restart = Exec.ctl(dir, first.config(), "-restart");
         assertEquals(0, restart.exitCode(), restart::toString);
-        Status status = first.awaitIdleWorkers(2, TIMEOUT);
+        PoolStatus status = first.awaitIdleWorkers(2, TIMEOUT);
         assertEquals(2, status.workerPids().size(), () -> "pool size after training and restart:\n" + status.text());
         for (long pid : status.workerPids()) {
             assertTrue(commandLine(pid).contains("-XX:SharedArchiveFile=" + archives.get(0)),
@@ -62,7 +69,7 @@ class ClassArchiveIT {
         assertEquals(0, first.awaitExit(TIMEOUT));
 
         // A second daemon on the same scoreboard path finds the archive: no trainer.
-        DaemonUnderTest second = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest second = daemons.start(dir, settings);
         second.awaitIdleWorkers(2, TIMEOUT);
         assertFalse(second.logContains("leaves to write the class archive"), "the archive is reused");
         assertEquals(archives, archives());
@@ -70,7 +77,7 @@ class ClassArchiveIT {
         second.awaitExit(TIMEOUT);
 
         // Other worker options, other archive: the stale one goes, a trainer writes a new one.
-        DaemonUnderTest third = DaemonUnderTest.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
+        DaemonUnderTest third = daemons.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
                 "pool.min-spare", "0", "worker.jvm-options", "-XX:+UseSerialGC -Xss512k -Xmx48m"));
         third.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
         List<Path> renewed = archives();

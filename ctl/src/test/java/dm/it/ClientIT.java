@@ -13,8 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.ClientProcess;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.Ports;
+
 /**
- * The seed 001 client, {@code dm-ctl client HOST PORT}, driven through its standard input: echoes
+ * The plain interactive client, {@code dm-ctl client HOST PORT}, driven through its standard input: echoes
  * printed as "message from server: LINE"; q or Q alone half-closes and every echo in flight is still
  * printed; a server that closes first ends the client even with its stdin open; no listener: 69.
  */
@@ -36,8 +45,8 @@ class ClientIT {
     }
 
     @Test
-    void everyLineIsEchoedAndQHalfClosesAfterEveryEchoInFlight() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of());
+    void everyLineIsEchoedAndQHalfClosesAfterEveryEchoInFlight(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of());
         daemon.awaitIdleWorkers(2, TIMEOUT);
         try (ClientProcess client = ClientProcess.start(dir, daemon.port())) {
             client.type("hello\n");
@@ -67,11 +76,11 @@ class ClientIT {
     }
 
     @Test
-    void upperCaseQAndEndOfInputHalfCloseTheConnection() throws Exception {
+    void upperCaseQAndEndOfInputHalfCloseTheConnection(Daemons daemons) throws Exception {
         // This handler replies only once the client has half-closed: a client that closed its whole
         // socket on q would print nothing.
         Path jar = HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", "dm.it.handlers.EchoAfterEofHandler",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", "dm.it.handlers.EchoAfterEofHandler",
                 "worker.classpath", jar.toString()));
         daemon.awaitIdleWorkers(2, TIMEOUT);
         List<String> sent = new ArrayList<>();
@@ -94,8 +103,8 @@ class ClientIT {
     }
 
     @Test
-    void serverThatClosesFirstEndsTheClientWhileItsStdinIsOpen() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler"));
+    void serverThatClosesFirstEndsTheClientWhileItsStdinIsOpen(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler"));
         daemon.awaitIdleWorkers(2, TIMEOUT);
 
         // QUIT: the handler says BYE and closes.
@@ -120,7 +129,7 @@ class ClientIT {
 
     @Test
     void nobodyListeningIsAOneLineErrorAndExit69() {
-        int port = Processes.freePort();
+        int port = Ports.free();
         try (ClientProcess client = ClientProcess.start(dir, port)) {
             int exit = client.awaitExit(TIMEOUT);
             System.out.println("ClientIT: no listener: exit " + exit + ", stderr: " + client.stderr().strip());

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Repo;
+
 /**
  * Issue 9, item 8: a client that resets its connection is the client's business. It is counted
  * (dm-ctl status, --json, metrics) and logged at DEBUG, never as a WARN "handler failed".
@@ -35,12 +44,12 @@ class ClientResetIT {
     Path dir;
 
     @Test
-    void aResetIsCountedAndLoggedAtDebugNotAsAHandlerFailure() throws Exception {
+    void aResetIsCountedAndLoggedAtDebugNotAsAHandlerFailure(Daemons daemons) throws Exception {
         // The shipped logging configuration with the workers at DEBUG, beside the test's server.properties.
         String logback = Files.readString(Repo.root().resolve("conf/logback.xml"));
         Files.writeString(dir.resolve("logback.xml"), logback.replace("<root level=\"INFO\">",
                 "<logger name=\"worker\" level=\"DEBUG\"/>\n  <root level=\"INFO\">"));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
 
         Random random = new Random(9);
@@ -56,7 +65,7 @@ class ClientResetIT {
         try (Socket writer = new Socket()) {
             writer.connect(new InetSocketAddress("127.0.0.1", daemon.port()), 5_000);
             writer.getOutputStream().write(Echo.randomBytes(random, 64 * 1024));
-            Await.until(Duration.ofSeconds(20), () -> PoolStatus.of(daemon).accepted() == RESETS_WHILE_READING + 1,
+            Await.until(Duration.ofSeconds(20), () -> daemon.status().accepted() == RESETS_WHILE_READING + 1,
                     "a worker accepts the last connection");
             writer.setSoLinger(true, 0);
         }

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dm.ExitCodes;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.Repo;
 import dm.scoreboard.ScoreboardException;
 
 /** Every exit code dm-ctl can return is listed in {@code dm-ctl --help}, and nothing else is. */

@@ -15,6 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 8: dm-ctl without a daemon, with a bad scoreboard, with bad options, and status with a daemon. */
 @ExtendWith(DmExtension.class)
 class CtlIT {
@@ -69,9 +76,9 @@ class CtlIT {
     }
 
     @Test
-    void statusWithDaemonListsEveryLiveSlot() {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
-        Status status = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
+    void statusWithDaemonListsEveryLiveSlot(Daemons daemons) {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
+        PoolStatus status = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         System.out.println("CtlIT: dm-ctl status:\n" + status.text());
         assertEquals(daemon.pid(), status.supervisorPid(), "supervisor pid");
         assertEquals("normal", status.parentStatus(), "parent status");
@@ -81,7 +88,7 @@ class CtlIT {
         Set<Long> children = new TreeSet<>();
         daemon.workerProcesses().forEach(p -> children.add(p.pid()));
         assertEquals(children, new TreeSet<>(status.workerPids()), "status pids are the supervisor's worker JVMs");
-        for (Status.Row row : status.rows()) {
+        for (PoolStatus.Row row : status.rows()) {
             assertEquals(daemon.liveWorkersByLog().get(row.slot()), Long.valueOf(row.pid()), "slot " + row.slot());
         }
     }

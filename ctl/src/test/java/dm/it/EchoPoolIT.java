@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 1: byte-exact echo for more clients than pool.min; the pool grows, never beyond pool.max. */
 @ExtendWith(DmExtension.class)
 class EchoPoolIT {
@@ -33,9 +40,9 @@ class EchoPoolIT {
     Path dir;
 
     @Test
-    void echoIsByteExactAndThePoolGrowsUpToPoolMaxOnly() throws Exception {
-        // The seed's growth policy: one more worker per tick, only while every worker is busy.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
+    void echoIsByteExactAndThePoolGrowsUpToPoolMaxOnly(Daemons daemons) throws Exception {
+        // The one-at-a-time growth policy: one more worker per tick, only while every worker is busy.
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + POOL_MAX, "pool.max-spawn-rate", "1"));
         long seed = System.nanoTime();
         System.out.println("EchoPoolIT: random seed " + seed);
@@ -75,7 +82,7 @@ class EchoPoolIT {
         assertTrue(daemon.logContains(Pattern.quote("(3 of 3 busy): starting 1")), "growth from 3 logged");
 
         // Saturated: 4 busy workers, 2 clients waiting in the accept queue, and no fifth worker.
-        Status status = daemon.status();
+        PoolStatus status = daemon.status();
         System.out.println("EchoPoolIT: status at saturation:\n" + status.text());
         assertEquals(POOL_MAX, status.workerPids().size(), "live worker pids at saturation");
         assertEquals(POOL_MAX, status.count("busy"), "busy workers at saturation");
@@ -101,7 +108,7 @@ class EchoPoolIT {
         assertFalse(daemon.logContains(Pattern.quote("(" + POOL_MAX + " of " + POOL_MAX + " busy): starting")),
                 "no attempt to grow beyond pool.max");
         assertTrue(daemon.logContains("pool.max " + POOL_MAX + " reached: all workers busy"), "saturation logged");
-        Status after = daemon.status();
+        PoolStatus after = daemon.status();
         assertTrue(after.workerPids().size() <= POOL_MAX, () -> "live workers after: " + after.text());
     }
 }

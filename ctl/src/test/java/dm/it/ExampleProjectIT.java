@@ -19,6 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.LineClient;
+import dm.it.kit.Repo;
+
 /**
  * examples/hello-handler as the README tells a user: build it with Maven against the dm-common in
  * the local repository (so: mvn install first), deploy it by configuration only, get greetings.
@@ -33,7 +41,7 @@ class ExampleProjectIT {
     Path dir;
 
     @Test
-    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly() throws Exception {
+    void theExampleProjectBuildsAndIsDeployedByConfigurationOnly(Daemons daemons) throws Exception {
         Path project = dir.resolve("hello-handler");
         copyTree(Repo.root().resolve("examples/hello-handler"), project);
 
@@ -57,7 +65,7 @@ class ExampleProjectIT {
         assertEquals(0, check.exitCode(), () -> "dm-daemon --check: " + check);
         assertTrue(check.stdout().contains("configuration OK"), () -> "dm-daemon --check: " + check);
 
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest daemon = daemons.start(dir, config);
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         Pattern greeting = Pattern.compile("^hello, (.*) \\(#(\\d+) from worker (\\d+)\\)$");
         try (LineClient client = new LineClient(daemon.port())) {

@@ -19,6 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+
 /**
  * The handler API as the README documents it, with dm.it.handlers.LifecycleHandler loaded from
  * worker.classpath: start once per worker before it accepts, handle once per connection on the
@@ -48,9 +55,9 @@ class HandlerApiIT {
     }
 
     @Test
-    void startOncePerWorkerBeforeAcceptingHandlePerConnectionStopOnANormalLeave() throws Exception {
+    void startOncePerWorkerBeforeAcceptingHandlePerConnectionStopOnANormalLeave(Daemons daemons) throws Exception {
         Path jar = HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2",
                 "worker.handler", "dm.it.handlers.LifecycleHandler", "worker.classpath", jar.getParent().toString()));
         Set<Long> first = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
         assertEquals(2, first.size(), "two workers");

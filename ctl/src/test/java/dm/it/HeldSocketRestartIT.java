@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +22,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import dm.ExitCodes;
+import dm.it.kit.Await;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.Processes;
+import dm.it.kit.Repo;
 
 /**
  * The socket held outside the daemon, as dm.socket does: a small Python program binds and listens,
@@ -32,6 +40,7 @@ import dm.ExitCodes;
  * next one, several times, while this test keeps clients connecting. Connections that arrive while
  * no daemon runs wait in the accept queue, so not one may fail.
  */
+@ExtendWith(DmExtension.class)
 class HeldSocketRestartIT {
     private static final int RESTARTS = 3;
     private static final int CLIENTS = 3;
@@ -83,38 +92,37 @@ class HeldSocketRestartIT {
             print('exit', cycles - 1, p.wait(timeout=60), flush=True)
             """;
 
-    private Path dir;
+    /** Processes that name it are the test's: the daemons are not children of this JVM. */
+    @TempDir
+    Path dir;
     private Process holder;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp(Daemons daemons) throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/bin/python3")),
                 "needs python3");
-        dir = Files.createTempDirectory("dm-held-socket-it-");
-        Files.copy(ServiceSupport.repoRoot().resolve("conf/logback.xml"), dir.resolve("logback.xml"));
+        daemons.watch(dir);
+        Files.copy(Repo.root().resolve("conf/logback.xml"), dir.resolve("logback.xml"));
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        if (holder != null && holder.isAlive()) {
-            holder.destroyForcibly();
-            holder.waitFor(5, TimeUnit.SECONDS);
+    void tearDown() {
+        if (holder != null) {
+            Processes.killTree(holder.toHandle());
         }
-        ServiceSupport.killAll(dir.toString());
-        ServiceSupport.deleteTree(dir);
+        Processes.killAll(Processes.mentioning(dir));
     }
 
     @Test
     void zeroFailedConnectionsAcrossWholeDaemonRestarts() throws Exception {
         Path config = dir.resolve("server.properties");
         // server.port is ignored: the daemon adopts the socket on fd 0.
-        ServiceSupport.write(config, "server.port = 1\nscoreboard.file = run/scoreboard\npool.min = 2\npool.max = 4\n"
+        Files.writeString(config, "server.port = 1\nscoreboard.file = run/scoreboard\npool.min = 2\npool.max = 4\n"
                 + "shutdown.timeout-ms = 10000\nsupervisor.tick-ms = 100\n");
         Path script = dir.resolve("holder.py");
-        ServiceSupport.write(script, HOLDER);
-        holder = new ProcessBuilder("python3", script.toString(),
-                ServiceSupport.repoRoot().resolve("bin/dm-daemon").toString(), config.toString(),
-                Integer.toString(RESTARTS + 1)).redirectErrorStream(true).start();
+        Files.writeString(script, HOLDER);
+        holder = Repo.processBuilder(List.of("python3", script.toString(), Repo.daemonLauncher(), config.toString(),
+                Integer.toString(RESTARTS + 1))).redirectInput(ProcessBuilder.Redirect.PIPE).redirectErrorStream(true).start();
         BufferedReader holderOut = new BufferedReader(new InputStreamReader(holder.getInputStream(),
                 StandardCharsets.UTF_8));
         String first = holderOut.readLine();
@@ -133,7 +141,7 @@ class HeldSocketRestartIT {
                 while (running.get()) {
                     long t0 = System.nanoTime();
                     try {
-                        ServiceSupport.echo(port, "client " + client + " call " + i++, 30_000);
+                        Echo.line(port, "client " + client + " call " + i++, 30_000);
                         ok.incrementAndGet();
                         slowestMillis.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
                     } catch (IOException e) {
@@ -177,26 +185,25 @@ class HeldSocketRestartIT {
         long cleanExits = events.stream().filter(e -> e.startsWith("exit ") && e.endsWith(" 0")).count();
         assertEquals(RESTARTS + 1, cleanExits, "every daemon exited 0 on SIGTERM: " + events);
         assertEquals(0, holder.exitValue());
-        ServiceSupport.await("no process left", Duration.ofSeconds(10),
-                () -> ServiceSupport.pidsWith(dir.toString()).isEmpty());
+        Await.until(Duration.ofSeconds(10), () -> Processes.mentioning(dir).isEmpty(), "no process left");
     }
 
     @Test
     void aSocketOnFd0ThatIsNotListeningIsRefusedWithExitCode71() throws Exception {
         Path config = dir.resolve("server.properties");
-        ServiceSupport.write(config, "server.port = 0\nscoreboard.file = run/scoreboard\n");
-        String daemon = ServiceSupport.repoRoot().resolve("bin/dm-daemon").toString();
+        Files.writeString(config, "server.port = 0\nscoreboard.file = run/scoreboard\n");
+        String daemon = Repo.daemonLauncher();
         for (String kind : new String[] {"SOCK_DGRAM", "SOCK_STREAM"}) {
             String script = "import socket, subprocess, sys\n"
                     + "s = socket.socket(socket.AF_INET, socket." + kind + ")\n"
                     + "s.bind(('127.0.0.1', 0))\n"
                     + "sys.exit(subprocess.run([sys.argv[1], '-c', sys.argv[2]], stdin=s.fileno()).returncode)\n";
-            ServiceSupport.Result result = ServiceSupport.run(List.of("python3", "-c", script, daemon,
-                    config.toString()), Map.of(), Duration.ofSeconds(60));
+            Exec.Result result = Exec.run(dir, Duration.ofSeconds(60), List.of("python3", "-c", script, daemon,
+                    config.toString()));
             assertEquals(ExitCodes.CANNOT_LISTEN, result.exitCode(), kind + ": " + result.output());
             assertEquals("dm-daemon: fd 0 is a socket but not a listening TCP socket", result.output().strip(), kind);
         }
-        assertTrue(ServiceSupport.pidsWith(dir.toString()).isEmpty());
+        assertTrue(Processes.mentioning(dir).isEmpty());
         assertTrue(!Files.exists(dir.resolve("run/scoreboard")));
     }
 

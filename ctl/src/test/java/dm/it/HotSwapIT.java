@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LineClient;
+
 /**
  * Loading by configuration and hot swap: a handler compiled now, in a jar in a directory outside
  * the installation named by worker.classpath; under continuous load the jar is replaced by a new
@@ -74,11 +82,11 @@ class HotSwapIT {
     }
 
     @Test
-    void replacingTheJarAndRestartingSwapsTheHandlerWithoutAFailedConnection() throws Exception {
+    void replacingTheJarAndRestartingSwapsTheHandlerWithoutAFailedConnection(Daemons daemons) throws Exception {
         Path deploy = Files.createDirectories(dir.resolve("deploy"));
         Path jar = deploy.resolve("versioned-handler.jar");
         HandlerJars.compile(dir, jar, Map.of(CLASS_NAME, handlerSource("v1")));
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "5",
                 "worker.handler", CLASS_NAME, "worker.classpath", deploy.toString()));
         daemon.awaitIdleWorkers(3, TIMEOUT);
 

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+
 /** Requirement 9: worker lines name pid and slot, client lines name the client, and no line is a fragment. */
 @ExtendWith(DmExtension.class)
 class LoggingIT {
@@ -33,8 +39,8 @@ class LoggingIT {
     Path dir;
 
     @Test
-    void everyLineIsWholeAndNamesItsProcess() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "4"));
+    void everyLineIsWholeAndNamesItsProcess(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "4"));
         // Many short connections from several threads at once: every worker logs at the same time.
         ConcurrentLinkedQueue<Integer> clientPorts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

@@ -14,9 +14,19 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,15 +44,22 @@ class NoFollowIT {
     @TempDir
     Path dir;
 
+    private Daemons daemons;
+
+    @BeforeEach
+    void watchTheTestDirectory(Daemons daemons) {
+        this.daemons = daemons;
+        daemons.watch(dir);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"scoreboard, dm.scoreboard", "scoreboard lock, dm.scoreboard.lock",
         "configuration snapshot, dm.scoreboard.conf"})
     void aLinkBesideTheScoreboardIsRefusedAndItsTargetLeftAlone(String what, String name) throws Exception {
-        Processes.mark(dir);
         Path victim = Files.writeString(dir.resolve("victim"), PRECIOUS);
         Path link = Files.createSymbolicLink(dir.resolve(name), victim);
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
-        int port = Processes.freePort();
+        int port = Ports.free();
         properties.put("server.port", Integer.toString(port));
         Path config = DaemonUnderTest.writeConfig(dir, "server.properties", properties);
         String refusal = "dm-daemon: " + what + " " + link + " is a symbolic link: refused (dm follows no links beside the"
@@ -59,7 +76,7 @@ class NoFollowIT {
         assertEquals("", start.stdout(), "nothing started");
         assertEquals(PRECIOUS, Files.readString(victim), "the link's target is untouched");
         assertTrue(Files.isSymbolicLink(link), "the link is left for the operator to look at");
-        assertTrue(Processes.portFree(port), "nothing listens");
+        assertTrue(Ports.isFree(port), "nothing listens");
         assertTrue(Processes.mentioning(config).isEmpty(), "no JVM left");
 
         if (name.equals("dm.scoreboard")) {
@@ -70,9 +87,9 @@ class NoFollowIT {
     }
 
     @Test
-    void aClassArchiveThatIsALinkIsNotUsed() throws Exception {
+    void aClassArchiveThatIsALinkIsNotUsed(Daemons daemons) throws Exception {
         Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
-        DaemonUnderTest first = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest first = daemons.start(dir, settings);
         first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
         assertEquals(0, Exec.ctl(dir, first.config(), "-fdown").exitCode());
         first.awaitExit(TIMEOUT);
@@ -83,11 +100,11 @@ class NoFollowIT {
         byte[] content = Files.readAllBytes(theirs);
         Files.createSymbolicLink(archive, theirs);
 
-        DaemonUnderTest second = DaemonUnderTest.start(dir, settings);
+        DaemonUnderTest second = daemons.start(dir, settings);
         second.waitForLog("WARN  dm\\[\\d+\\] supervisor: class archive " + archive.toString().replace(".", "\\.")
                 + " is a symbolic link: refused \\(dm follows no links beside the scoreboard\\); workers start without a"
                 + " class archive$", TIMEOUT);
-        Status status = second.awaitIdleWorkers(2, TIMEOUT);
+        PoolStatus status = second.awaitIdleWorkers(2, TIMEOUT);
         for (long pid : status.workerPids()) {
             String commandLine = ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
             assertFalse(commandLine.contains("SharedArchiveFile") || commandLine.contains("ArchiveClassesAtExit"),

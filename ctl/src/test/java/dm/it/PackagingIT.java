@@ -10,28 +10,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.Await;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
+import dm.it.kit.Repo;
 
 /**
  * What 'mvn package' ships: the tar.gz, the Debian package (contents, conffiles, maintainer scripts,
  * install and purge on this machine when root), and the systemd units, which must pass
  * systemd-analyze verify without a single line of output.
  */
+@ExtendWith(DmExtension.class)
 class PackagingIT {
     private static Path target;
     private static Path deb;
     private static Path tarball;
-    private static Path work;
     private static boolean installedByUs;
+
+    @TempDir
+    static Path work;
 
     @BeforeAll
     static void findArtifacts() throws IOException {
-        target = ServiceSupport.repoRoot().resolve("ctl/target");
+        target = Repo.root().resolve("ctl/target");
         try (Stream<Path> files = Files.list(target)) {
             List<Path> all = files.toList();
             deb = all.stream().filter(p -> p.getFileName().toString().matches("dm_.*_all\\.deb")).findFirst()
@@ -39,19 +52,17 @@ class PackagingIT {
             tarball = all.stream().filter(p -> p.getFileName().toString().matches("dm-.*-dist\\.tar\\.gz")).findFirst()
                     .orElseThrow(() -> new AssertionError("no dm-*-dist.tar.gz in " + target));
         }
-        work = Files.createTempDirectory("dm-packaging-it-");
     }
 
     @AfterAll
-    static void cleanUp() throws Exception {
-        if (installedByUs && ServiceSupport.run("dpkg", "-s", "dm").exitCode() == 0) {
-            ServiceSupport.run("dpkg", "--purge", "dm");
+    static void purgeWhatWeInstalled() {
+        if (installedByUs && Exec.run(work, "dpkg", "-s", "dm").exitCode() == 0) {
+            Exec.run(work, "dpkg", "--purge", "dm");
         }
-        ServiceSupport.deleteTree(work);
     }
 
-    private static String output(String... command) throws Exception {
-        ServiceSupport.Result result = ServiceSupport.run(command);
+    private static String output(String... command) {
+        Exec.Result result = Exec.run(work, command);
         assertEquals(0, result.exitCode(), String.join(" ", command) + ": " + result.output());
         return result.output();
     }
@@ -60,8 +71,9 @@ class PackagingIT {
     void tarballHasTheLayout() throws Exception {
         String listing = output("tar", "tzf", tarball.toString());
         String base = tarball.getFileName().toString().replace("-dist.tar.gz", "") + "/";
-        for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "conf/server.properties",
-                "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service", "README.md")) {
+        for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "bin/jvm.args",
+                "bin/jvm-jdk24.args", "conf/server.properties", "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service",
+                "README.md")) {
             assertTrue(listing.contains(base + entry + "\n"), "tar.gz lacks " + entry);
         }
         assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/dm-daemon-.*\\.jar")), "lib/daemon");
@@ -71,10 +83,24 @@ class PackagingIT {
                 .filter(l -> l.endsWith("/bin/dm-daemon")).allMatch(l -> l.startsWith("-rwxr-xr-x")), "bin/ executable");
     }
 
+    /** The launchers of the unpacked tar.gz find their jars and the JVM flags (bin/jvm.args) and run. */
+    @Test
+    void theUnpackedTarballRuns() throws Exception {
+        Path unpacked = work.resolve("tar-run");
+        Files.createDirectories(unpacked);
+        output("tar", "xzf", tarball.toString(), "-C", unpacked.toString(), "--strip-components=1");
+        Exec.Result check = Exec.run(work, unpacked.resolve("bin/dm-daemon").toString(), "--check");
+        assertEquals(0, check.exitCode(), check.toString());
+        assertTrue(check.output().contains(unpacked.resolve("conf/server.properties").toString()), check.toString());
+        Exec.Result version = Exec.run(work, unpacked.resolve("bin/dm-ctl").toString(), "--version");
+        assertEquals(0, version.exitCode(), version.toString());
+    }
+
     @Test
     void debianPackageContentsConffilesAndScripts() throws Exception {
         String contents = output("dpkg-deb", "-c", deb.toString());
         for (String path : List.of("./usr/share/dm/bin/dm-daemon", "./usr/share/dm/bin/dm-ctl", "./usr/share/dm/bin/dm-jsvc",
+                "./usr/share/dm/bin/jvm.args", "./usr/share/dm/bin/jvm-jdk24.args",
                 "./etc/dm/server.properties", "./etc/dm/logback.xml", "./lib/systemd/system/dm.socket",
                 "./lib/systemd/system/dm.service", "./usr/bin/dm-ctl", "./usr/bin/dm-daemon")) {
             assertTrue(contents.contains(path), "package lacks " + path);
@@ -89,7 +115,7 @@ class PackagingIT {
                         java.util.Comparator.reverseOrder()).toList());
         for (String script : List.of("postinst", "prerm", "postrm")) {
             assertTrue(Files.isExecutable(control.resolve(script)), script + " executable");
-            assertEquals(0, ServiceSupport.run("sh", "-n", control.resolve(script).toString()).exitCode(), script);
+            assertEquals(0, Exec.run(work, "sh", "-n", control.resolve(script).toString()).exitCode(), script);
         }
         assertTrue(Files.readString(control.resolve("postinst")).contains("adduser --quiet --system --group"));
         String info = output("dpkg-deb", "-I", deb.toString());
@@ -119,33 +145,31 @@ class PackagingIT {
                 "RuntimeDirectory=dm", "KillMode=mixed", "NoNewPrivileges=yes", "ProtectSystem=strict")) {
             assertTrue(service.contains("\n" + line + "\n"), "dm.service lacks " + line);
         }
-        ServiceSupport.Result verify = ServiceSupport.run(List.of("systemd-analyze", "verify",
-                units.resolve("dm.socket").toString(), units.resolve("dm.service").toString()), Map.of(),
-                Duration.ofSeconds(60));
+        Exec.Result verify = Exec.run(work, "systemd-analyze", "verify", units.resolve("dm.socket").toString(),
+                units.resolve("dm.service").toString());
         assertEquals(0, verify.exitCode(), verify.output());
         assertEquals("", verify.output().strip(), "systemd-analyze verify must print nothing");
     }
 
     /** dpkg -i on this machine, the installed layout at work, dpkg --purge leaves nothing. Root only. */
     @Test
-    void installsRunsAndPurgesCleanly() throws Exception {
-        assumeTrue(ServiceSupport.isRoot(), "needs root");
-        assumeTrue(ServiceSupport.run("dpkg", "-s", "dm").exitCode() != 0, "a dm package is already installed");
-        assumeTrue(ServiceSupport.run("id", "dm").exitCode() != 0, "a dm account already exists: not ours to delete");
+    void installsRunsAndPurgesCleanly(Daemons daemons) throws Exception {
+        assumeTrue(Processes.thisJvmIsRoot(), "needs root");
+        assumeTrue(Exec.run(work, "dpkg", "-s", "dm").exitCode() != 0, "a dm package is already installed");
+        assumeTrue(Exec.run(work, "id", "dm").exitCode() != 0, "a dm account already exists: not ours to delete");
         assumeTrue(!Files.exists(Path.of("/etc/dm")), "/etc/dm exists");
 
-        ServiceSupport.Result install = ServiceSupport.run(List.of("dpkg", "-i", deb.toString()), Map.of(),
-                Duration.ofSeconds(120));
+        Exec.Result install = Exec.run(work, Duration.ofSeconds(120), List.of("dpkg", "-i", deb.toString()));
         installedByUs = true;
         assertEquals(0, install.exitCode(), install.output());
-        assertEquals(0, ServiceSupport.run("id", "dm").exitCode(), "postinst created the dm account");
+        assertEquals(0, Exec.run(work, "id", "dm").exitCode(), "postinst created the dm account");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/dm-ctl")));
         // The default configuration is /etc/dm/server.properties, through /usr/share/dm/conf.
-        ServiceSupport.Result check = ServiceSupport.run("/usr/bin/dm-daemon", "--check");
+        Exec.Result check = Exec.run(work, "/usr/bin/dm-daemon", "--check");
         assertEquals(0, check.exitCode(), check.output());
         assertTrue(check.output().contains("/usr/share/dm/conf/server.properties"), check.output());
         if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
-            ServiceSupport.Result verify = ServiceSupport.run("systemd-analyze", "verify", "/lib/systemd/system/dm.socket",
+            Exec.Result verify = Exec.run(work, "systemd-analyze", "verify", "/lib/systemd/system/dm.socket",
                     "/lib/systemd/system/dm.service");
             assertEquals(0, verify.exitCode(), verify.output());
             assertEquals("", verify.output().strip(), "installed units verify silently");
@@ -154,31 +178,30 @@ class PackagingIT {
         Path run = work.resolve("run");
         Files.createDirectories(run);
         output("chown", "dm:dm", run.toString());
-        int port = ServiceSupport.ephemeralPort();
+        int port = Ports.free();
         Path config = work.resolve("server.properties");
         Files.writeString(config, "server.port = " + port + "\nscoreboard.file = run/scoreboard\npool.min = 1\n");
         output("chmod", "755", work.toString());
-        Process daemon = new ProcessBuilder("setpriv", "--reuid=dm", "--regid=dm", "--clear-groups", "/usr/bin/dm-daemon",
-                "-c", config.toString()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile())
-                .start();
+        daemons.watch(work);
+        Process daemon = Exec.start(work, List.of("setpriv", "--reuid=dm", "--regid=dm", "--clear-groups",
+                "/usr/bin/dm-daemon", "-c", config.toString())).process();
         try {
-            ServiceSupport.await("the installed daemon to answer", Duration.ofSeconds(30), () -> ServiceSupport.echoes(port));
-            ServiceSupport.Result down = ServiceSupport.run("/usr/bin/dm-ctl", "-c", config.toString(), "-wdown");
+            Await.until(Duration.ofSeconds(30), () -> Echo.answers(port), "the installed daemon to answer");
+            Exec.Result down = Exec.run(work, "/usr/bin/dm-ctl", "-c", config.toString(), "-wdown");
             assertEquals(0, down.exitCode(), down.output());
             assertTrue(daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
-            daemon.descendants().forEach(ProcessHandle::destroyForcibly);
-            daemon.destroyForcibly();
+            Processes.killTree(daemon.toHandle());
         }
 
-        ServiceSupport.Result purge = ServiceSupport.run(List.of("dpkg", "--purge", "dm"), Map.of(), Duration.ofSeconds(120));
+        Exec.Result purge = Exec.run(work, Duration.ofSeconds(120), List.of("dpkg", "--purge", "dm"));
         assertEquals(0, purge.exitCode(), purge.output());
         installedByUs = false;
         for (String path : List.of("/usr/share/dm", "/etc/dm", "/usr/bin/dm-ctl", "/usr/bin/dm-daemon", "/usr/bin/dm-jsvc",
                 "/lib/systemd/system/dm.service", "/lib/systemd/system/dm.socket", "/usr/share/doc/dm")) {
             assertFalse(Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " left after purge");
         }
-        assertTrue(ServiceSupport.run("id", "dm").exitCode() != 0, "dm account left after purge");
-        assertTrue(ServiceSupport.run("getent", "group", "dm").exitCode() != 0, "dm group left after purge");
+        assertTrue(Exec.run(work, "id", "dm").exitCode() != 0, "dm account left after purge");
+        assertTrue(Exec.run(work, "getent", "group", "dm").exitCode() != 0, "dm group left after purge");
     }
 }

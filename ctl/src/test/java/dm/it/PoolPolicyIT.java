@@ -14,6 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.HeldClients;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.WorkerCountSampler;
+
 /**
  * The pool policy of Apache prefork: while every worker is busy the spawn rate doubles per tick up to
  * pool.max-spawn-rate; idle workers beyond pool.max-spare are retired one per tick, never below pool.min.
@@ -35,8 +44,8 @@ class PoolPolicyIT {
     Path dir;
 
     @Test
-    void growthDoublesWhileEveryWorkerIsBusyAndIdleExtrasAreRetiredDownToPoolMin() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
+    void growthDoublesWhileEveryWorkerIsBusyAndIdleExtrasAreRetiredDownToPoolMin(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + MAX_SPARE, "pool.max-spawn-rate", "" + MAX_SPAWN_RATE,
                 "supervisor.tick-ms", "" + TICK_MS));
         daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(30));
@@ -90,7 +99,7 @@ class PoolPolicyIT {
                         "one wave per tick at most: " + spawns.get(i - 1).line() + " / " + spawns.get(i).line());
             }
 
-            PoolStatus saturated = PoolStatus.of(daemon);
+            PoolStatus saturated = daemon.status();
             System.out.println("PoolPolicyIT: at pool.max:\n" + saturated.text());
             assertEquals(POOL_MAX, saturated.total(), "workers at pool.max");
             assertEquals(POOL_MAX, saturated.busy(), "every worker busy at pool.max");
@@ -133,7 +142,7 @@ class PoolPolicyIT {
             assertTrue(LogTimes.find(after, SPAWN).isEmpty(), () -> "no worker started while shrinking:\n"
                     + String.join("\n", after));
             assertTrue(sampler.fewest() >= POOL_MIN, "worker JVMs never below pool.min: fewest " + sampler.fewest());
-            PoolStatus settled = PoolStatus.of(daemon);
+            PoolStatus settled = daemon.status();
             assertEquals(POOL_MIN, settled.total(), () -> "pool.min workers left:\n" + settled.text());
             assertEquals(POOL_MIN, settled.idle(), () -> "all idle:\n" + settled.text());
             assertEquals(POOL_MIN, daemon.workerProcesses().size(), "worker JVMs left");

@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.LineClient;
+import dm.it.kit.LogTimes;
+import dm.it.kit.WorkerCountSampler;
+
 /**
  * worker.max-requests (+ jitter): a worker leaves after its N-th connection, its replacement is started
  * and accepting before it goes, and the pool never has fewer than pool.min workers. Which worker served
@@ -35,13 +43,13 @@ class RecyclingIT {
     Path dir;
 
     @Test
-    void workersLeaveAfterMaxRequestsAndTheirReplacementsStartFirst() throws Exception {
+    void workersLeaveAfterMaxRequestsAndTheirReplacementsStartFirst(Daemons daemons) throws Exception {
         int maxRequests = 4;
         int jitter = 2;
         int poolMin = 3;
         int threads = 3;
         int connectionsEach = 10;
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "" + poolMin,
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "" + poolMin,
                 "pool.max", "10", "pool.min-spare", "1", "worker.max-requests", "" + maxRequests,
                 "worker.max-requests-jitter", "" + jitter));
         daemon.awaitIdleWorkers(poolMin, Duration.ofSeconds(30));
@@ -128,9 +136,9 @@ class RecyclingIT {
     }
 
     @Test
-    void maxRequestsOneGivesEveryConnectionAFreshProcess() throws Exception {
+    void maxRequestsOneGivesEveryConnectionAFreshProcess(Daemons daemons) throws Exception {
         int connections = 5;
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "2",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", HANDLER, "pool.min", "2",
                 "pool.max", "4", "pool.min-spare", "1", "worker.max-requests", "1"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         List<Long> pids = new ArrayList<>();

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
+
 /** Requirement 3: dm-ctl -restart under continuous load replaces every worker with zero failed connections. */
 @ExtendWith(DmExtension.class)
 class RestartIT {
@@ -30,9 +39,9 @@ class RestartIT {
     Path dir;
 
     @Test
-    void restartUnderLoadReplacesEveryWorkerWithoutAFailedConnection() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
-        Status before = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
+    void restartUnderLoadReplacesEveryWorkerWithoutAFailedConnection(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "5"));
+        PoolStatus before = daemon.awaitIdleWorkers(3, Duration.ofSeconds(30));
         Set<Long> pidsBefore = before.workerPids();
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -96,7 +105,7 @@ class RestartIT {
                     during, gap / 1e6, times.size());
             assertTrue(during > 0, "echoes were served during the restart");
 
-            Status after = daemon.status();
+            PoolStatus after = daemon.status();
             Set<Long> pidsAfter = after.workerPids();
             Set<Long> kept = new HashSet<>(pidsBefore);
             kept.retainAll(pidsAfter);

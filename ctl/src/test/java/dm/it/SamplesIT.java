@@ -1,6 +1,5 @@
 package dm.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built-in sample jobs: EchoHandler (seeds 001, 002), PlusOneHandler (seed 004), LineProtocolHandler. */
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.LineClient;
+import dm.it.kit.PoolStatus;
+
+/** The built-in sample jobs: EchoHandler, PlusOneHandler, LineProtocolHandler. */
 @ExtendWith(DmExtension.class)
 class SamplesIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -35,8 +41,8 @@ class SamplesIT {
     Path dir;
 
     @Test
-    void echoIsByteExact() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of()); // worker.handler defaults to the echo
+    void echoIsByteExact(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of()); // worker.handler defaults to the echo
         daemon.awaitIdleWorkers(2, TIMEOUT);
         Random random = new Random(1);
         byte[] everyByte = new byte[512];
@@ -62,12 +68,12 @@ class SamplesIT {
     }
 
     @Test
-    void plusOneAnswersTheNextByteAndCloses() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "4",
+    void plusOneAnswersTheNextByteAndCloses(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "4",
                 "worker.handler", "dm.handler.PlusOneHandler"));
         daemon.awaitIdleWorkers(3, TIMEOUT);
 
-        // Three clients at once, as in the seed's test: each sends 'A' and gets 'B', then the server closes.
+        // Three clients at once: each sends 'A' and gets 'B', then the server closes.
         int clients = 3;
         CyclicBarrier together = new CyclicBarrier(clients);
         List<CompletableFuture<String>> results = new ArrayList<>();
@@ -128,10 +134,10 @@ class SamplesIT {
      * whole line into memory). One worker, so that every connection meets the same one.
      */
     @Test
-    void lineProtocolGivesItsDocumentedReplies() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "1",
+    void lineProtocolGivesItsDocumentedReplies(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "1",
                 "worker.handler", "dm.handler.LineProtocolHandler", "worker.jvm-options", "-XX:+UseSerialGC -Xmx32m"));
-        Status status = daemon.awaitIdleWorkers(1, TIMEOUT);
+        PoolStatus status = daemon.awaitIdleWorkers(1, TIMEOUT);
         long pid = status.workerPids().iterator().next();
         try (LineClient client = new LineClient(daemon.port())) {
             assertEquals("PONG", client.ask("PING"));

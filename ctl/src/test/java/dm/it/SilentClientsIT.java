@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * Issue 9, item 2: clients that connect and send nothing must not take the pool. With
  * server.defer-accept-ms the kernel keeps them away from the workers altogether (1,000 of them, and
@@ -39,11 +46,11 @@ class SilentClientsIT {
     Path dir;
 
     @Test
-    void withDeferAcceptAThousandSilentConnectionsCostNoWorker() throws Exception {
+    void withDeferAcceptAThousandSilentConnectionsCostNoWorker(Daemons daemons) throws Exception {
         // The silent connections wait in the SYN queue, bounded by the backlog (and somaxconn): all must fit,
         // or the kernel answers the rest with SYN cookies and hands them to the workers after all.
         assumeTrue(somaxconn() >= BACKLOG, "net.core.somaxconn below " + BACKLOG);
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("server.defer-accept-ms", "60000",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("server.defer-accept-ms", "60000",
                 "server.backlog", Integer.toString(BACKLOG), "pool.min", "2", "pool.max", "4"));
         daemon.waitForLog("supervisor: server\\.defer-accept-ms = 60000: a connection reaches a worker once its first"
                 + " bytes arrive, or after 63 s \\(TCP_DEFER_ACCEPT\\)$", Duration.ofSeconds(10));
@@ -73,7 +80,7 @@ class SilentClientsIT {
             for (long millis : served) {
                 assertTrue(millis < SERVED_WITHIN_MS, "a normal client served within " + SERVED_WITHIN_MS + " ms: " + served);
             }
-            PoolStatus status = PoolStatus.of(daemon);
+            PoolStatus status = daemon.status();
             assertEquals(4 + 5, status.accepted(), "only the normal clients reached a worker:\n" + status.text());
             assertEquals(0, status.busy(), "no worker is held by a silent connection:\n" + status.text());
         } finally {
@@ -83,15 +90,15 @@ class SilentClientsIT {
         }
         Await.until(Duration.ofSeconds(10), () -> heldByTheKernel(daemon.port()) == 0,
                 "the kernel drops the silent connections once they are reset");
-        assertEquals(4 + 5, PoolStatus.of(daemon).accepted(), "a reset silent connection never reached a worker");
+        assertEquals(4 + 5, daemon.status().accepted(), "a reset silent connection never reached a worker");
     }
 
     @Test
-    void withoutDeferAcceptTheFirstByteTimeoutFreesEachWorker() throws Exception {
+    void withoutDeferAcceptTheFirstByteTimeoutFreesEachWorker(Daemons daemons) throws Exception {
         int firstByteMillis = 500;
         int workers = 2;
         int silentCount = 8 * workers;
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + workers, "pool.max", "" + workers,
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + workers, "pool.max", "" + workers,
                 "worker.first-byte-timeout-ms", "" + firstByteMillis, "worker.read-timeout-ms", "60000"));
         daemon.awaitIdleWorkers(workers, Duration.ofSeconds(30));
 
@@ -137,7 +144,7 @@ class SilentClientsIT {
             out.write('b');
             assertEquals('b', in.read(), "still served after a pause of " + 4 * firstByteMillis + " ms");
         }
-        PoolStatus status = PoolStatus.of(daemon);
+        PoolStatus status = daemon.status();
         assertEquals(workers, status.total(), "the workers lived on: the timeouts closed connections only");
     }
 

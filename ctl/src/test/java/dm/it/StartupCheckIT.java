@@ -17,9 +17,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.Ports;
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.Processes;
+import dm.it.kit.Repo;
 
 /**
  * Issue 9, items 3 and 4: {@code dm-daemon --check} finds what the start would fail on, and the
@@ -33,12 +44,19 @@ class StartupCheckIT {
     @TempDir
     Path dir;
 
+    private Daemons daemons;
+
+    @BeforeEach
+    void watchTheTestDirectory(Daemons daemons) {
+        this.daemons = daemons;
+        daemons.watch(dir);
+    }
+
     private int port;
 
     /** A configuration on a port that was free just now, plus {@code overrides}. */
     private Path config(Map<String, String> overrides) {
-        Processes.mark(dir);
-        port = Processes.freePort();
+        port = Ports.free();
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
         properties.put("server.port", Integer.toString(port));
         properties.putAll(overrides);
@@ -69,7 +87,7 @@ class StartupCheckIT {
         assertEquals(check.stderr(), start.stderr(), "--check and the start say the same");
         assertEquals("", start.stdout(), "the start logged nothing: it started nothing");
         assertTrue(Processes.mentioning(config).isEmpty(), () -> "dm JVMs left:" + Processes.describe(Processes.mentioning(config)));
-        assertTrue(Processes.portFree(port), "port " + port + " is free");
+        assertTrue(Ports.isFree(port), "port " + port + " is free");
         return start.stderr().strip();
     }
 
@@ -81,7 +99,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void aJvmOptionTheJvmRefuses() {
+    void aJvmOptionTheJvmRefuses(Daemons daemons) {
         Path config = config(Map.of("worker.jvm-options", "-XX:+UseSerialGC -XX:+NoSuchOption"));
         assertCheckAndStartRefuse(config, 78, config + ": worker.jvm-options = '-XX:+UseSerialGC -XX:+NoSuchOption':"
                 + " the JVM refuses them: Unrecognized VM option 'NoSuchOption'");
@@ -89,14 +107,14 @@ class StartupCheckIT {
     }
 
     @Test
-    void aWordTheJvmWouldTakeForItsMainClass() {
+    void aWordTheJvmWouldTakeForItsMainClass(Daemons daemons) {
         Path config = config(Map.of("worker.jvm-options", "-Xmx64m Xss512k"));
         assertCheckAndStartRefuse(config, 78, "worker.jvm-options = '-Xmx64m Xss512k': the JVM refuses them:",
                 "Xss512k");
     }
 
     @Test
-    void aPortInUse() throws IOException {
+    void aPortInUse(Daemons daemons) throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             Path config = config(Map.of("server.port", Integer.toString(taken.getLocalPort())));
@@ -106,7 +124,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void anAddressNotOnThisHost() {
+    void anAddressNotOnThisHost(Daemons daemons) {
         // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine. Nothing is sent: bind() fails locally.
         Path config = config(Map.of("server.bind", "192.0.2.1"));
         assertCheckAndStartRefuse(config, 71, "dm-daemon: cannot listen on 192.0.2.1:" + port
@@ -114,14 +132,14 @@ class StartupCheckIT {
     }
 
     @Test
-    void aPortWrittenIntoServerBindGetsAHint() {
+    void aPortWrittenIntoServerBindGetsAHint(Daemons daemons) {
         Path config = config(Map.of("server.bind", "127.0.0.1:27808"));
         assertCheckAndStartRefuse(config, 78, config + ": server.bind = '127.0.0.1:27808': takes the address alone: put"
                 + " the port in server.port (server.port = 27808)");
     }
 
     @Test
-    void theScoreboardsDirectoryIsAFile() throws IOException {
+    void theScoreboardsDirectoryIsAFile(Daemons daemons) throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("run"), "");
         Path scoreboard = notADirectory.resolve("dm.scoreboard");
         Path config = config(Map.of("scoreboard.file", scoreboard.toString()));
@@ -130,7 +148,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void theScoreboardPathIsADirectory() throws IOException {
+    void theScoreboardPathIsADirectory(Daemons daemons) throws IOException {
         Path scoreboard = Files.createDirectory(dir.resolve("dm.scoreboard"));
         Path config = config(Map.of());
         assertCheckAndStartRefuse(config, 78, "dm-daemon: scoreboard.file = " + scoreboard + ": the scoreboard "
@@ -139,7 +157,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void theScoreboardsDirectoryIsNotWritable() throws IOException {
+    void theScoreboardsDirectoryIsNotWritable(Daemons daemons) throws IOException {
         List<String> asNobody = new ArrayList<>();
         if (System.getProperty("user.name").equals("root")) {
             // Root may write anywhere: run the daemon as nobody, who may read the test's files but not write here.
@@ -157,7 +175,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void aDuplicateKeyNamesBothLines() throws IOException {
+    void aDuplicateKeyNamesBothLines(Daemons daemons) throws IOException {
         Path config = config(Map.of());
         List<String> lines = new ArrayList<>(Files.readAllLines(config));
         lines.add("pool.max = 8");
@@ -168,7 +186,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void aHugeValueIsCutInTheLine() {
+    void aHugeValueIsCutInTheLine(Daemons daemons) {
         Path config = config(Map.of("pool.min", "7".repeat(1_000_000)));
         String line = assertCheckAndStartRefuse(config, 78, "pool.min = '" + "7".repeat(80) + "… (1000000 characters)':"
                 + " not an integer");
@@ -176,20 +194,20 @@ class StartupCheckIT {
     }
 
     @Test
-    void checkBindsAndReleasesTheAddress() {
+    void checkBindsAndReleasesTheAddress(Daemons daemons) {
         Path config = config(Map.of());
         Exec.Result check = run(List.of(), "--check", "-c", config.toString());
         assertEquals(0, check.exitCode(), () -> "--check: " + check);
         assertEquals("", check.stderr());
         assertEquals("dm-daemon: can listen on 127.0.0.1:" + port + " (bound and released)\n"
                 + "dm-daemon: configuration OK: " + config + "\n", check.stdout());
-        assertTrue(Processes.portFree(port), "released");
+        assertTrue(Ports.isFree(port), "released");
         assertEquals(List.of(), Checks.scoreboardLeftovers(dir), "--check creates no scoreboard");
     }
 
     @Test
-    void checkWhileTheDaemonRunsLeavesItsSocketAlone() throws IOException {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of());
+    void checkWhileTheDaemonRunsLeavesItsSocketAlone(Daemons daemons) throws IOException {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of());
         Exec.Result check = run(List.of(), "--check", "-c", daemon.config().toString());
         assertEquals(0, check.exitCode(), () -> "--check beside the running daemon: " + check);
         assertTrue(check.stdout().contains("dm-daemon: a daemon (pid " + daemon.pid() + ") runs on this scoreboard and"
@@ -200,7 +218,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void checkSaysTheSocketWillComeFromSystemd() throws IOException {
+    void checkSaysTheSocketWillComeFromSystemd(Daemons daemons) throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/bin/python3")),
                 "needs python3");
         // server.bind is unusable here: with a socket on fd 0 it is not used, so --check must not try it.
@@ -219,7 +237,7 @@ class StartupCheckIT {
     }
 
     @Test
-    void checkReportsEveryProblemAndExitsWithTheFirstOnesCode() throws IOException {
+    void checkReportsEveryProblemAndExitsWithTheFirstOnesCode(Daemons daemons) throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             Path config = config(Map.of("server.port", Integer.toString(taken.getLocalPort()),

@@ -26,6 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.HeldClients;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * dm-ctl status (text, --json, --watch) and dm-ctl metrics, checked against what the test did: connections
  * made, a saturated pool with clients queued behind it, slow requests.
@@ -48,11 +58,11 @@ class StatusIT {
     Path dir;
 
     @Test
-    void statusJsonWatchAndMetricsShowWhatTheTestDid() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "" + POOL_MAX, "pool.max", "" + POOL_MAX,
+    void statusJsonWatchAndMetricsShowWhatTheTestDid(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MAX, "pool.max", "" + POOL_MAX,
                 "worker.slow-request-ms", "" + SLOW_MS));
         daemon.awaitIdleWorkers(POOL_MAX, Duration.ofSeconds(30));
-        PoolStatus fresh = PoolStatus.of(daemon);
+        PoolStatus fresh = daemon.status();
         assertEquals(0, fresh.accepted(), "accepted before any client");
         assertTrue(fresh.scoreboardLine().matches("__\\.*"), () -> "scoreboard line of two idle workers:\n" + fresh.text());
 
@@ -72,7 +82,7 @@ class StatusIT {
             int accepted = SHORT_CONNECTIONS + POOL_MAX;
             // The supervisor samples the queue about once a second and reports a slow request once it is slow.
             PoolStatus status = Await.value(Duration.ofSeconds(20), () -> {
-                PoolStatus s = PoolStatus.of(daemon);
+                PoolStatus s = daemon.status();
                 return s.listenQueue() == QUEUED && s.maxListenQueue() >= QUEUED && s.slow() == POOL_MAX
                         ? Optional.of(s) : Optional.empty();
             }, "listen queue " + QUEUED + " now and seen, " + POOL_MAX + " slow requests");
@@ -199,14 +209,14 @@ class StatusIT {
         Exec.Running watch = Exec.ctlAsync(dir, daemon.config(), "status", "--watch", "0.2");
         try {
             // Five frames, 0.2 s apart: the screen is cleared and redrawn, about a second.
-            Await.until(Duration.ofSeconds(20), () -> count(Exec.read(watch.out), CLEAR_SCREEN) >= 5 || !watch.process.isAlive(),
+            Await.until(Duration.ofSeconds(20), () -> count(watch.stdout(), CLEAR_SCREEN) >= 5 || !watch.process().isAlive(),
                     "five frames of dm-ctl status --watch 0.2");
-            assertTrue(watch.process.isAlive(), () -> "--watch keeps running: " + Exec.read(watch.out) + Exec.read(watch.err));
+            assertTrue(watch.process().isAlive(), () -> "--watch keeps running: " + watch.stdout() + watch.stderr());
         } finally {
-            watch.process.destroy();
+            watch.process().destroy();
         }
-        watch.process.waitFor();
-        String out = Exec.read(watch.out);
+        watch.process().waitFor();
+        String out = watch.stdout();
         String[] frames = out.split(Pattern.quote(CLEAR_SCREEN));
         assertTrue(frames.length - 1 >= 5, "frames: " + (frames.length - 1));
         for (int i = 1; i < frames.length; i++) {

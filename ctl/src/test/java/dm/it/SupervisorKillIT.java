@@ -13,6 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
+
 /** Requirement 6: kill -9 of the supervisor takes every worker down; a new daemon then starts on the same port and file. */
 @ExtendWith(DmExtension.class)
 class SupervisorKillIT {
@@ -21,8 +30,8 @@ class SupervisorKillIT {
     Path dir;
 
     @Test
-    void workersDieWithTheSupervisorAndANewDaemonTakesOver() throws Exception {
-        DaemonUnderTest first = DaemonUnderTest.start(dir, Map.of("pool.min", "3", "pool.max", "4"));
+    void workersDieWithTheSupervisorAndANewDaemonTakesOver(Daemons daemons) throws Exception {
+        DaemonUnderTest first = daemons.start(dir, Map.of("pool.min", "3", "pool.max", "4"));
         first.awaitIdleWorkers(3, Duration.ofSeconds(30));
         List<ProcessHandle> workers = first.workerProcesses();
         assertEquals(3, workers.size(), "worker JVMs");
@@ -46,12 +55,12 @@ class SupervisorKillIT {
         same.put("server.port", Integer.toString(first.port()));
         same.put("pool.min", "2");
         Path config = DaemonUnderTest.writeConfig(dir, "second.properties", same);
-        DaemonUnderTest second = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest second = daemons.start(dir, config);
         assertEquals(first.port(), second.port(), "same port");
         try (Echo echo = new Echo(second.port())) {
             echo.roundTrip(Echo.randomBytes(new Random(), 70_000));
         }
-        Status status = second.status();
+        PoolStatus status = second.status();
         assertEquals(second.pid(), status.supervisorPid(), "the scoreboard is the new daemon's");
         assertEquals("normal", status.parentStatus());
     }

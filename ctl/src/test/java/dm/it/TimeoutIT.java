@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.LineClient;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+
 /**
  * worker.request-timeout-ms kills a worker kept busy too long; worker.read-timeout-ms closes a silent
  * connection and the worker lives on; the graceful timeout (shutdown.timeout-ms) of -restart and -wdown
@@ -34,8 +44,8 @@ class TimeoutIT {
     Path dir;
 
     @Test
-    void requestTimeoutKillsTheWorkerAndReadTimeoutOnlyClosesTheConnection() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler",
+    void requestTimeoutKillsTheWorkerAndReadTimeoutOnlyClosesTheConnection(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler",
                 "pool.min", "2", "pool.max", "2", "worker.request-timeout-ms", "" + REQUEST_TIMEOUT_MS,
                 "worker.read-timeout-ms", "" + READ_TIMEOUT_MS));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
@@ -105,7 +115,7 @@ class TimeoutIT {
 
         // The slot has a new worker; the silent client's worker is the same process and serves again.
         PoolStatus status = Await.value(Duration.ofSeconds(30), () -> {
-            PoolStatus s = PoolStatus.of(daemon);
+            PoolStatus s = daemon.status();
             return s.idle() == 2 ? java.util.Optional.of(s) : java.util.Optional.empty();
         }, "two idle workers again");
         System.out.println("TimeoutIT: after the timeouts:\n" + status.text());
@@ -125,11 +135,11 @@ class TimeoutIT {
     }
 
     @Test
-    void gracefulTimeoutOfRestartAndWaitDownKillsTheBusyWorkerAndSaysSo() throws Exception {
+    void gracefulTimeoutOfRestartAndWaitDownKillsTheBusyWorkerAndSaysSo(Daemons daemons) throws Exception {
         // One worker and no spares: the busy one is the only one.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "1", "pool.max", "2",
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "2",
                 "pool.min-spare", "0", "shutdown.timeout-ms", "" + GRACEFUL_TIMEOUT_MS));
-        PoolStatus before = PoolStatus.parse(daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).text());
+        PoolStatus before = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30));
         long oldPid = before.rows().get(0).pid();
         Random random = new Random();
 
@@ -153,7 +163,7 @@ class TimeoutIT {
         first.close();
 
         // -wdown while the new worker serves a client that never finishes.
-        PoolStatus restarted = PoolStatus.parse(daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).text());
+        PoolStatus restarted = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30));
         long newPid = restarted.rows().get(0).pid();
         assertNotEquals(oldPid, newPid, "restarted worker");
         Echo second = new Echo(daemon.port(), 30_000);

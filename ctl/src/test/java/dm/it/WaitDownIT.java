@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Checks;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.Exec;
+import dm.it.kit.Ports;
+import dm.it.kit.Processes;
 import dm.scoreboard.OwnerLock;
 
 /** Requirement 4: -wdown lets a conversation in progress go on, then the daemon exits 0 leaving nothing. */
@@ -24,8 +32,8 @@ class WaitDownIT {
     Path dir;
 
     @Test
-    void waitDownLetsTheConversationFinishThenStopsCleanly() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "4",
+    void waitDownLetsTheConversationFinishThenStopsCleanly(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "4",
                 "shutdown.timeout-ms", "60000"));
         Path scoreboard = dir.resolve("dm.scoreboard");
         Random random = new Random();
@@ -42,7 +50,7 @@ class WaitDownIT {
             client.roundTrip(Echo.randomBytes(random, size));
         }
         assertTrue(daemon.process().isAlive(), "daemon still serving the conversation");
-        assertTrue(wdown.process.isAlive(), "dm-ctl -wdown waits while the conversation goes on");
+        assertTrue(wdown.process().isAlive(), "dm-ctl -wdown waits while the conversation goes on");
 
         long closed = System.nanoTime();
         client.close();
@@ -54,9 +62,9 @@ class WaitDownIT {
         assertTrue(result.stdout().contains("wait-down done"), () -> "dm-ctl -wdown: " + result);
         System.out.printf("WaitDownIT: daemon exited %d ms after the client closed%n", (daemonGone - closed) / 1_000_000);
 
-        assertTrue(Processes.portFree(daemon.port()), "port " + daemon.port() + " free after -wdown");
+        assertTrue(Ports.isFree(daemon.port()), "port " + daemon.port() + " free after -wdown");
         assertFalse(Files.exists(scoreboard), "scoreboard removed");
         assertFalse(Files.exists(OwnerLock.pathFor(scoreboard)), "scoreboard lock removed");
-        assertTrue(Processes.mentioning(daemon.config()).isEmpty(), "no worker left");
+        assertTrue(Processes.dmJvmsMentioning(daemon.config()).isEmpty(), "no worker left");
     }
 }

@@ -18,6 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dm.it.handlers.FailingStartHandler;
 import dm.it.handlers.HaltingHandler;
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.HandlerJars;
+import dm.it.kit.LogTimes;
+import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
 
 /**
  * Crash loops back off exponentially; workers that cannot boot at all stop the daemon with exit code 76
@@ -31,9 +40,9 @@ class WorkerExitIT {
     Path dir;
 
     @Test
-    void workersThatDieYoungAreRestartedWithExponentialBackOff() throws Exception {
-        Path jar = HandlerJar.write(dir.resolve("test-handlers.jar"), HaltingHandler.class);
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("worker.handler", HaltingHandler.class.getName(),
+    void workersThatDieYoungAreRestartedWithExponentialBackOff(Daemons daemons) throws Exception {
+        Path jar = HandlerJars.testHandlers(dir.resolve("test-handlers.jar"));
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", HaltingHandler.class.getName(),
                 "worker.classpath", jar.toString(), "pool.min", "1", "pool.max", "1", "worker.min-uptime-ms", "60000",
                 "worker.max-backoff-ms", "800"));
         // Each connection kills the worker that accepts it; keep connecting until the back-off reached its cap twice.
@@ -85,19 +94,19 @@ class WorkerExitIT {
     }
 
     @Test
-    void tooSmallHeapStopsTheDaemonWith76() {
-        assertCannotBoot("bad-heap", Map.of("worker.jvm-options", "-Xmx1k"), "worker\\.jvm-options");
+    void tooSmallHeapStopsTheDaemonWith76(Daemons daemons) {
+        assertCannotBoot(daemons, "bad-heap", Map.of("worker.jvm-options", "-Xmx1k"), "worker\\.jvm-options");
     }
 
     @Test
-    void unknownJvmOptionStopsTheDaemonWith76() {
-        assertCannotBoot("bad-option", Map.of("worker.jvm-options", "-XX:+SurelyNoSuchOptionInAnyJvm"), "worker\\.jvm-options");
+    void unknownJvmOptionStopsTheDaemonWith76(Daemons daemons) {
+        assertCannotBoot(daemons, "bad-option", Map.of("worker.jvm-options", "-XX:+SurelyNoSuchOptionInAnyJvm"), "worker\\.jvm-options");
     }
 
     @Test
-    void handlerWhoseStartThrowsStopsTheDaemonWith76() {
-        Path jar = HandlerJar.write(dir.resolve("test-handlers.jar"), FailingStartHandler.class);
-        List<String> log = assertCannotBoot("bad-start", Map.of("worker.handler", FailingStartHandler.class.getName(),
+    void handlerWhoseStartThrowsStopsTheDaemonWith76(Daemons daemons) {
+        Path jar = HandlerJars.testHandlers(dir.resolve("test-handlers.jar"));
+        List<String> log = assertCannotBoot(daemons, "bad-start", Map.of("worker.handler", FailingStartHandler.class.getName(),
                 "worker.classpath", jar.toString()), "could not boot \\(see its error above\\)");
         String cause = "ERROR dm\\[\\d+\\] slot \\d+: cannot boot: worker\\.handler = '" + FailingStartHandler.class.getName()
                 + "': start failed: java\\.io\\.IOException: cannot reach the database at db\\.invalid:5432$";
@@ -106,13 +115,13 @@ class WorkerExitIT {
     }
 
     /** Starts a daemon whose workers cannot boot: it exits 76 with one supervisor error naming {@code mention}. */
-    private List<String> assertCannotBoot(String name, Map<String, String> overrides, String mention) {
+    private List<String> assertCannotBoot(Daemons daemons, String name, Map<String, String> overrides, String mention) {
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
         properties.put("pool.min", "1");
         properties.putAll(overrides);
         properties.put("scoreboard.file", dir.resolve(name + ".scoreboard").toString());
         Path config = DaemonUnderTest.writeConfig(dir, name + ".properties", properties);
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest daemon = daemons.start(dir, config);
         int exit = daemon.awaitExit(Duration.ofSeconds(30));
         List<String> log = daemon.logLines();
         System.out.println("WorkerExitIT: " + name + ": exit " + exit + "; log:\n  " + String.join("\n  ", log));
@@ -124,15 +133,15 @@ class WorkerExitIT {
                 () -> "the error says what to check: " + errors.get(0));
         assertTrue(log.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread")),
                 "no stack trace in the log");
-        assertTrue(Processes.mentioning(config).isEmpty(), "no worker left");
+        assertTrue(Processes.dmJvmsMentioning(config).isEmpty(), "no worker left");
         return log;
     }
 
     @Test
-    void exitCausesAreLoggedBySignalName() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2",
+    void exitCausesAreLoggedBySignalName(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2",
                 "worker.min-uptime-ms", "0"));
-        Status status = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
+        PoolStatus status = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         long terminated = status.rows().get(0).pid();
         long killed = status.rows().get(1).pid();
         ProcessHandle.of(terminated).orElseThrow().destroy();
@@ -140,7 +149,7 @@ class WorkerExitIT {
         daemon.waitForLog("supervisor: worker " + terminated + " \\(slot \\d+\\) killed by signal SIGTERM$", Duration.ofSeconds(10));
         daemon.waitForLog("supervisor: worker " + killed + " \\(slot \\d+\\) killed by signal SIGKILL \\(not sent by dm: possibly"
                 + " out of memory\\)$", Duration.ofSeconds(10));
-        Status after = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
+        PoolStatus after = daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         assertTrue(!after.workerPids().contains(terminated) && !after.workerPids().contains(killed),
                 () -> "both replaced:\n" + after.text());
     }

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+
 /**
  * Benchmark, not a timed test: prints how long a worker JVM takes from spawn to accepting, and the
  * PSS of an idle worker (/proc/PID/smaps_rollup), with the shipped worker.jvm-options. It asserts
@@ -32,8 +37,8 @@ class WorkerFootprintBenchmarkIT {
     Path dir;
 
     @Test
-    void spawnToAcceptingAndIdlePss() throws Exception {
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir,
+    void spawnToAcceptingAndIdlePss(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir,
                 Map.of("pool.min", "" + WORKERS, "pool.max", "" + WORKERS, "pool.min-spare", "0"));
         Await.until(Duration.ofSeconds(60), () -> count(daemon.logLines()) >= WORKERS, WORKERS + " workers accepting");
 

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Echo;
+import dm.it.kit.PoolStatus;
+
 /** Requirement 2: kill -9 of a busy worker is logged, its slot gets a new pid, queued connections are all served. */
 @ExtendWith(DmExtension.class)
 class WorkerKillIT {
@@ -30,9 +36,9 @@ class WorkerKillIT {
     Path dir;
 
     @Test
-    void killedWorkerIsReplacedAndQueuedConnectionsAreServed() throws Exception {
+    void killedWorkerIsReplacedAndQueuedConnectionsAreServed(Daemons daemons) throws Exception {
         // pool.max = pool.min: the queued connections can only be served by the replacement.
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "2"));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
         Random random = new Random();
 
@@ -104,9 +110,8 @@ class WorkerKillIT {
         survivorClient.roundTrip(Echo.randomBytes(random, 70_000));
         survivorClient.close();
 
-        Status status = daemon.status();
-        Status.Row row = status.rows().stream().filter(r -> r.slot() == victimSlot).findFirst()
-                .orElseThrow(() -> new AssertionError("slot " + victimSlot + " missing:\n" + status.text()));
+        PoolStatus status = daemon.status();
+        PoolStatus.Row row = status.row(victimSlot);
         assertNotEquals(0, row.pid(), "slot has a worker");
         assertNotEquals(victimPid, row.pid(), "slot got a new pid");
         assertTrue(ProcessHandle.of(row.pid()).map(ProcessHandle::isAlive).orElse(false), "new worker alive");

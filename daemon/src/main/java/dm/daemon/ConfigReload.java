@@ -1,6 +1,5 @@
 package dm.daemon;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +26,7 @@ final class ConfigReload {
     private ConfigReload() {
     }
 
-    /** The configuration to restart the workers with, its snapshot written; empty when refused (logged). */
+    /** The configuration to restart the workers with; empty when refused (logged). */
     static Optional<ServerConfig> reload(ServerConfig current) {
         ServerConfig fresh;
         List<String> ignored = new ArrayList<>();
@@ -46,12 +45,6 @@ final class ConfigReload {
         }
         if (!ignored.isEmpty()) {
             log.warn("restart: {} changed; that needs a restart of the whole daemon (kept as it is)", ignored);
-        }
-        try {
-            fresh.writeSnapshot(fresh.snapshotFile());
-        } catch (IOException e) {
-            log.error("restart refused: cannot write {}: {}", fresh.snapshotFile(), e.getMessage());
-            return Optional.empty();
         }
         return Optional.of(fresh);
     }

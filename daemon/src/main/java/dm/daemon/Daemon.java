@@ -1,5 +1,6 @@
 package dm.daemon;
 
+import java.io.IOException;
 import java.io.PrintStream;
 
 import org.slf4j.Logger;
@@ -35,12 +36,14 @@ final class Daemon implements AutoCloseable {
 
     void open(PrintStream workerOutput) throws ExitException {
         long pid = ProcessHandle.current().pid();
+        Generation first;
         try {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
+            ListenSocket.applyDeferAccept(config.deferAcceptMillis());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
-            config.writeSnapshot(config.snapshotFile());
-        } catch (java.io.IOException e) {
+            first = Generation.first(config, pid);
+        } catch (IOException e) {
             close();
             throw new ExitException(ExitCodes.FAILURE, "cannot write " + config.snapshotFile() + ": " + e.getMessage());
         } catch (ScoreboardException e) {
@@ -50,20 +53,29 @@ final class Daemon implements AutoCloseable {
             close();
             throw new ExitException(ExitCodes.CANNOT_LISTEN, e.getMessage());
         }
-        scoreboard.control().announce(pid, System.currentTimeMillis());
+        // When this process started, not when it got here: JVM start and map creation take a while on a busy machine.
+        long startedMillis = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
+                .orElse(System.currentTimeMillis());
+        scoreboard.control().announce(pid, startedMillis);
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
-        supervisor = new Supervisor(config, scoreboard, new WorkerLauncher(config, pid, workerOutput));
+        supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
+                new ListenQueueProbe());
         log.info("listening on {}", socket.describe());
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
                 config.poolMax(), config.handlerClass());
     }
 
-    Supervisor supervisor() {
-        return supervisor;
+    /** Where signals and jsvc send their requests: they only enqueue. */
+    void enqueue(SupervisorEvent event) {
+        supervisor.enqueue(event);
     }
 
-    /** Runs the supervisor to the end; returns the exit code. */
+    long shutdownTimeoutMillis() {
+        return config.shutdownTimeoutMillis();
+    }
+
+    /** Runs the supervisor to the end, on the calling thread; returns the exit code. */
     int run() {
         try {
             return supervisor.run();
@@ -76,11 +88,9 @@ final class Daemon implements AutoCloseable {
         }
     }
 
+    /** After {@link #run} has returned (it kills every worker on its way out), or when open failed. */
     @Override
     public void close() {
-        if (supervisor != null) {
-            supervisor.killAllWorkers("killed by supervisor (stopping)");
-        }
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);
             if (supervisor != null) {
@@ -88,11 +98,7 @@ final class Daemon implements AutoCloseable {
             }
             scoreboard.delete();
             scoreboard = null;
-            try {
-                java.nio.file.Files.deleteIfExists(config.snapshotFile());
-            } catch (java.io.IOException ignored) {
-                // the next supervisor overwrites it
-            }
+            Generation.removeSnapshots(config);
         }
         if (socket != null) {
             socket.close();

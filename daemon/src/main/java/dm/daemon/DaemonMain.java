@@ -1,13 +1,10 @@
 package dm.daemon;
 
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dm.ExitCodes;
 import dm.ExitException;
-import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.logging.ProcessIdentity;
 import picocli.CommandLine;
@@ -48,50 +45,17 @@ public final class DaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (check) {
-            return StartupCheck.check(config, System.out, System.err);
-        }
-        ServerConfig serverConfig;
         try {
-            serverConfig = ServerConfig.load(config);
-        } catch (ConfigException e) {
+            if (check) {
+                return StartupCheck.check(config, System.out, System.err);
+            }
+            try (Daemon daemon = Boot.open(config, System.out)) {
+                SignalListener.install(daemon);
+                return daemon.run();
+            }
+        } catch (ExitException e) {
             System.err.println("dm-daemon: " + e.getMessage());
-            return ExitCodes.CONFIG;
-        }
-        useLogConfigNextTo(serverConfig.file());
-        PrintStream workerOutput = System.out;
-        try (Daemon daemon = new Daemon(serverConfig)) {
-            try {
-                StartupCheck.beforeStart(serverConfig);
-                daemon.open(workerOutput);
-                ListenSocket.applyDeferAccept(serverConfig.deferAcceptMillis());
-            } catch (ExitException e) {
-                System.err.println("dm-daemon: " + e.getMessage());
-                return e.exitCode();
-            }
-            SignalListener.install(daemon.supervisor());
-            // Should the JVM go down some other way, take every worker with it.
-            Runtime.getRuntime().addShutdownHook(new Thread(
-                    () -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly), "kill-workers"));
-            return daemon.run();
-        }
-    }
-
-    /**
-     * Unless the launcher chose a logging configuration: logback.xml beside the configuration
-     * file, else the installation's conf/logback.xml.
-     */
-    static void useLogConfigNextTo(Path configFile) {
-        if (System.getProperty("logback.configurationFile") != null) {
-            return;
-        }
-        Path beside = configFile.resolveSibling("logback.xml");
-        Path installed = ServerConfig.defaultFile().resolveSibling("logback.xml");
-        for (Path candidate : new Path[] {beside, installed}) {
-            if (Files.isReadable(candidate)) {
-                System.setProperty("logback.configurationFile", candidate.toAbsolutePath().toString());
-                return;
-            }
+            return e.exitCode();
         }
     }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 import dm.ExitCodes;
 
-/** Puts a worker's exit value into words, the way the seed logs the pid it reaped. */
+/** Puts a worker's exit value into words for the line that logs its exit. */
 final class ExitStatus {
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
             Map.entry(1, "SIGHUP"), Map.entry(2, "SIGINT"), Map.entry(3, "SIGQUIT"), Map.entry(4, "SIGILL"),

@@ -8,7 +8,6 @@ import org.apache.commons.daemon.DaemonInitException;
 
 import dm.ExitCodes;
 import dm.ExitException;
-import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.logging.ProcessIdentity;
 
@@ -23,11 +22,12 @@ import dm.logging.ProcessIdentity;
  * <li>{@code start()} only starts the supervisor thread: jsvc installs its signal handlers after
  *     start() returns, so a slow start() would leave a window in which SIGTERM kills jsvc without
  *     stop(). Workers are spawned from that one long-lived thread (PR_SET_PDEATHSIG and the
- *     like are per thread) and watch the supervisor's pid: they halt within about 100 ms of its death,
- *     however it dies.</li>
- * <li>{@code stop()} asks for a graceful stop (wait-down), waits shutdown.timeout-ms plus a margin,
- *     then forces.</li>
- * <li>{@code destroy()} kills any worker left, removes the scoreboard and lock, closes the socket.</li>
+ *     like are per thread) and watch the supervisor's pid: they halt soon after its death, however
+ *     it dies.</li>
+ * <li>{@code stop()} asks the supervisor's loop for a graceful stop (wait-down), waits
+ *     shutdown.timeout-ms plus a margin, then asks it to force. It never touches a worker itself:
+ *     the loop kills every worker on its way out.</li>
+ * <li>{@code destroy()} removes the scoreboard and lock and closes the socket.</li>
  * </ul>
  * If the supervisor ends by itself (dm-ctl -wdown or -fdown, workers that cannot boot) the JVM exits
  * with the supervisor's exit code, so jsvc does not linger without workers.
@@ -40,8 +40,8 @@ public final class JsvcDaemon implements org.apache.commons.daemon.Daemon {
     /** Beyond shutdown.timeout-ms: the supervisor's own force-down waits up to 5 s for the kills. */
     static final long STOP_MARGIN_MILLIS = 10_000;
 
-    private ServerConfig config;
     private Daemon daemon;
+    private long shutdownTimeoutMillis;
     private Thread supervisorThread;
     private volatile boolean stopping;
 
@@ -50,22 +50,11 @@ public final class JsvcDaemon implements org.apache.commons.daemon.Daemon {
         ProcessIdentity.set("supervisor");
         Path configFile = parseArguments(context.getArguments());
         try {
-            config = ServerConfig.load(configFile);
-            Preflight.check(config);
-        } catch (ConfigException e) {
-            fail(ExitCodes.CONFIG, e.getMessage());
-        }
-        DaemonMain.useLogConfigNextTo(config.file());
-        Daemon opened = new Daemon(config);
-        try {
-            opened.open(System.out);
+            daemon = Boot.open(configFile, System.out);
+            shutdownTimeoutMillis = daemon.shutdownTimeoutMillis();
         } catch (ExitException e) {
             fail(e.exitCode(), e.getMessage());
         }
-        daemon = opened;
-        // Should the JVM go down some other way (an exception in jsvc, System.exit), take every worker with it.
-        Runtime.getRuntime().addShutdownHook(new Thread(
-                () -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly), "kill-workers"));
     }
 
     /** jsvc passes what follows the class name: {@code -c FILE} (or --config), nothing else. */
@@ -104,6 +93,7 @@ public final class JsvcDaemon implements org.apache.commons.daemon.Daemon {
         System.exit(exitCode);
     }
 
+    /** Asks for a graceful stop, then a forced one; only enqueues, the supervisor's loop does the rest. */
     @Override
     public void stop() throws InterruptedException {
         Thread thread = supervisorThread;
@@ -111,15 +101,11 @@ public final class JsvcDaemon implements org.apache.commons.daemon.Daemon {
             return;
         }
         stopping = true;
-        Supervisor supervisor = daemon.supervisor();
-        supervisor.enqueue(new SupervisorEvent.SignalReceived("TERM")); // graceful: wait-down
-        thread.join(config.shutdownTimeoutMillis() + STOP_MARGIN_MILLIS);
+        daemon.enqueue(new SupervisorEvent.Stop("jsvc stop"));
+        thread.join(shutdownTimeoutMillis + STOP_MARGIN_MILLIS);
         if (thread.isAlive()) {
-            supervisor.enqueue(new SupervisorEvent.SignalReceived("TERM")); // a second TERM forces down
+            daemon.enqueue(new SupervisorEvent.ForceStop("jsvc stop, still running after shutdown.timeout-ms"));
             thread.join(TimeUnit.SECONDS.toMillis(10));
-        }
-        if (thread.isAlive()) {
-            supervisor.killAllWorkers("killed by supervisor (jsvc stop)"); // last resort; destroy() removes the rest
         }
     }
 

@@ -29,10 +29,6 @@ final class PoolPolicy {
         this.maxSpawnRate = maxSpawnRate;
     }
 
-    Decision decide(int live, int idle, int starting) {
-        return decide(live, 0, idle, starting);
-    }
-
     /**
      * {@code live} counts every worker process and pending respawn; {@code leaving} those among them
      * already asked to leave (retired, or done with worker.max-requests): they still run, but the
@@ -59,9 +55,5 @@ final class PoolPolicy {
             return new Decision(0, true, false);
         }
         return Decision.NOTHING;
-    }
-
-    int spawnRate() {
-        return spawnRate;
     }
 }

@@ -8,9 +8,9 @@ final class SignalListener {
     private SignalListener() {
     }
 
-    static void install(Supervisor supervisor) {
-        for (String name : new String[] {"TERM", "INT", "HUP"}) {
-            Signal.handle(new Signal(name), signal -> supervisor.enqueue(new SupervisorEvent.SignalReceived(name)));
-        }
+    static void install(Daemon daemon) {
+        Signal.handle(new Signal("TERM"), signal -> daemon.enqueue(new SupervisorEvent.Stop("SIGTERM")));
+        Signal.handle(new Signal("INT"), signal -> daemon.enqueue(new SupervisorEvent.Stop("SIGINT")));
+        Signal.handle(new Signal("HUP"), signal -> daemon.enqueue(new SupervisorEvent.Restart("SIGHUP")));
     }
 }

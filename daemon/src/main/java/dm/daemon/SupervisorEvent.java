@@ -1,13 +1,30 @@
 package dm.daemon;
 
-/** Something that happened outside the main loop, queued for it to act on. */
+import dm.scoreboard.ParentStatus;
+
+/**
+ * Something that happened outside the main loop, queued for it to act on. Signal handlers and
+ * jsvc's stop() only enqueue these; the loop alone touches workers.
+ */
 sealed interface SupervisorEvent {
+
+    /** Stop gracefully (SIGTERM, SIGINT, jsvc stop); a second one while going down forces. */
+    record Stop(String cause) implements SupervisorEvent {
+    }
+
+    /** Stop now: kill every worker. */
+    record ForceStop(String cause) implements SupervisorEvent {
+    }
+
+    /** Rolling restart with the configuration read again (SIGHUP). */
+    record Restart(String cause) implements SupervisorEvent {
+    }
+
+    /** dm-ctl wrote a command into the control record. */
+    record Command(long sequence, ParentStatus requested) implements SupervisorEvent {
+    }
 
     /** The JDK's process reaper saw a worker exit. */
     record WorkerExited(WorkerProcess worker, int exitValue) implements SupervisorEvent {
-    }
-
-    /** A signal arrived; handlers only enqueue, the loop decides. */
-    record SignalReceived(String name) implements SupervisorEvent {
     }
 }

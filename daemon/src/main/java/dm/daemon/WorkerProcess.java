@@ -1,51 +1,74 @@
 package dm.daemon;
 
-/** The supervisor's own record of one worker JVM it started. Touched only by the main loop. */
+import dm.scoreboard.ShutdownRequest;
+
+/** The supervisor's own record of one worker it started. Touched only by the main loop. */
 final class WorkerProcess {
     final int slot;
-    final Process process;
+    final WorkerHandle handle;
     final long pid;
-    /** Restart generation it was started in: workers older than the current one get replaced. */
-    final long generation;
+    /** The configuration it runs: a rolling restart replaces the workers of older generations. */
+    final Generation generation;
     final long startedNanos;
-    /** Set once we ask it to leave, so that its exit is not treated as a crash. */
-    boolean exitRequested;
-    /** When we asked it to leave (System.nanoTime), for the graceful timeout. */
-    long exitRequestedNanos;
+    /** Started to write the class archive: restarted once it accepts. */
+    final boolean trainer;
+    /** What we asked of it; null until we ask it to leave, so that its exit is not taken for a crash. */
+    private ShutdownRequest leaveRequest;
+    /** When we asked it to leave (Clock.nanoTime), for the graceful timeout. */
+    private long askedToLeaveNanos;
     /** Why we killed it, for the log; null unless we sent SIGKILL. */
-    String killReason;
+    private String killReason;
     /** Slot of the replacement started because it reached worker.max-requests; -1: none yet. */
     int replacementSlot = -1;
     /** busySince of the connection already reported as slow, so each is reported once. */
     long slowReportedFor;
 
-    /** Started with -XX:ArchiveClassesAtExit: restarted once it accepts, to write the class archive. */
-    final boolean trainer;
-
-    WorkerProcess(int slot, Process process, long generation, boolean trainer) {
-        this.trainer = trainer;
+    WorkerProcess(int slot, WorkerHandle handle, Generation generation, boolean trainer, long startedNanos) {
         this.slot = slot;
-        this.process = process;
-        this.pid = process.pid();
+        this.handle = handle;
+        this.pid = handle.pid();
         this.generation = generation;
-        this.startedNanos = System.nanoTime();
+        this.trainer = trainer;
+        this.startedNanos = startedNanos;
     }
 
-    void requestExit() {
-        if (!exitRequested) {
-            exitRequested = true;
-            exitRequestedNanos = System.nanoTime();
+    boolean askedToLeave() {
+        return leaveRequest != null;
+    }
+
+    /** RESTART: it is to be replaced in its own slot; SHUTDOWN: it goes for good. Null if not asked. */
+    ShutdownRequest leaveRequest() {
+        return leaveRequest;
+    }
+
+    long askedToLeaveNanos() {
+        return askedToLeaveNanos;
+    }
+
+    String killReason() {
+        return killReason;
+    }
+
+    boolean killed() {
+        return killReason != null;
+    }
+
+    /** Only the pool calls this: see {@link Pool#askToLeave}. */
+    void markAskedToLeave(ShutdownRequest request, long nowNanos) {
+        if (leaveRequest == null) {
+            askedToLeaveNanos = nowNanos; // the graceful timeout runs from the first request
         }
+        leaveRequest = request;
     }
 
-    void kill(String reason) {
+    /** Only the pool calls this: see {@link Pool#kill}. */
+    void markKilled(String reason) {
         if (killReason == null) {
             killReason = reason;
         }
-        process.destroyForcibly();
     }
 
-    long uptimeMillis() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+    long uptimeMillis(long nowNanos) {
+        return (nowNanos - startedNanos) / 1_000_000;
     }
 }

@@ -28,8 +28,8 @@ import dm.scoreboard.WorkerState;
 import dm.text.Shown;
 
 /**
- * One worker process: the seed's {@code child_main()}. Leave if told to; accept; busy; count;
- * run the handler; close; idle; again.
+ * One worker process, looping like Apache prefork's {@code child_main()}: leave if told to; accept;
+ * busy; count; run the handler; close; idle; again.
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");

@@ -11,30 +11,30 @@ class PoolPolicyTest {
     @Test
     void fillsUpToMinFirst() {
         PoolPolicy policy = new PoolPolicy(4, 10, 1, 5, 8);
-        assertEquals(3, policy.decide(1, 1, 0).spawn());
+        assertEquals(3, policy.decide(1, 0, 1, 0).spawn());
     }
 
     @Test
     void spawnRateDoublesWhileSparesStayShortThenResets() {
         PoolPolicy policy = new PoolPolicy(2, 100, 2, 10, 8);
-        assertEquals(1, policy.decide(2, 0, 0).spawn());
-        assertEquals(2, policy.decide(3, 0, 0).spawn());
-        assertEquals(4, policy.decide(5, 0, 0).spawn());
-        assertEquals(8, policy.decide(9, 0, 0).spawn());
-        assertEquals(8, policy.decide(17, 0, 0).spawn(), "capped at pool.max-spawn-rate");
-        assertEquals(0, policy.decide(25, 1, 3).spawn(), "starting workers count as spares");
-        assertEquals(8, policy.spawnRate(), "rate kept while the new ones boot");
-        assertEquals(0, policy.decide(25, 3, 0).spawn());
-        assertEquals(1, policy.decide(25, 0, 0).spawn(), "demand met: next shortage starts at 1 again");
+        assertEquals(1, policy.decide(2, 0, 0, 0).spawn());
+        assertEquals(2, policy.decide(3, 0, 0, 0).spawn());
+        assertEquals(4, policy.decide(5, 0, 0, 0).spawn());
+        assertEquals(8, policy.decide(9, 0, 0, 0).spawn());
+        assertEquals(8, policy.decide(17, 0, 0, 0).spawn(), "capped at pool.max-spawn-rate");
+        assertEquals(0, policy.decide(25, 0, 1, 3).spawn(), "starting workers count as spares");
+        assertEquals(8, policy.decide(25, 0, 0, 0).spawn(), "rate kept while new ones boot");
+        assertEquals(0, policy.decide(25, 0, 3, 0).spawn());
+        assertEquals(1, policy.decide(25, 0, 0, 0).spawn(), "demand met: next shortage starts at 1 again");
     }
 
     @Test
     void neverAboveMaxAndSaysSo() {
         PoolPolicy policy = new PoolPolicy(2, 4, 2, 4, 8);
-        policy.decide(2, 0, 0);
-        policy.decide(3, 0, 0);
-        assertEquals(1, policy.decide(3, 0, 0).spawn(), "only the room left under pool.max");
-        PoolPolicy.Decision atMax = policy.decide(4, 0, 0);
+        policy.decide(2, 0, 0, 0);
+        policy.decide(3, 0, 0, 0);
+        assertEquals(1, policy.decide(3, 0, 0, 0).spawn(), "only the room left under pool.max");
+        PoolPolicy.Decision atMax = policy.decide(4, 0, 0, 0);
         assertEquals(0, atMax.spawn());
         assertTrue(atMax.wantedMoreThanMax());
     }
@@ -42,9 +42,9 @@ class PoolPolicyTest {
     @Test
     void retiresOneIdleBeyondMaxSpareButNeverBelowMin() {
         PoolPolicy policy = new PoolPolicy(3, 10, 1, 2, 8);
-        assertTrue(policy.decide(6, 5, 0).retireOne());
-        assertFalse(policy.decide(3, 3, 0).retireOne(), "pool.min is a floor");
-        assertFalse(policy.decide(6, 2, 0).retireOne());
+        assertTrue(policy.decide(6, 0, 5, 0).retireOne());
+        assertFalse(policy.decide(3, 0, 3, 0).retireOne(), "pool.min is a floor");
+        assertFalse(policy.decide(6, 0, 2, 0).retireOne());
     }
 
     @Test
@@ -56,11 +56,11 @@ class PoolPolicyTest {
     }
 
     @Test
-    void seedPolicyAddsOneOnlyWhenEveryWorkerIsBusy() {
-        PoolPolicy seed = new PoolPolicy(2, 200, 1, 200, 1);
-        assertEquals(0, seed.decide(2, 1, 0).spawn());
-        assertEquals(1, seed.decide(2, 0, 0).spawn());
-        assertEquals(1, seed.decide(3, 0, 0).spawn());
-        assertFalse(seed.decide(50, 49, 0).retireOne(), "the seed never shrinks");
+    void oneAtATimePolicyAddsOneOnlyWhenEveryWorkerIsBusy() {
+        PoolPolicy oneAtATime = new PoolPolicy(2, 200, 1, 200, 1);
+        assertEquals(0, oneAtATime.decide(2, 0, 1, 0).spawn());
+        assertEquals(1, oneAtATime.decide(2, 0, 0, 0).spawn());
+        assertEquals(1, oneAtATime.decide(3, 0, 0, 0).spawn());
+        assertFalse(oneAtATime.decide(50, 0, 49, 0).retireOne(), "max-spare = pool.max: it never shrinks");
     }
 }

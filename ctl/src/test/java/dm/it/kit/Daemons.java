@@ -1,0 +1,46 @@
+package dm.it.kit;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The daemons of one test. A test asks for it as a parameter; {@link DmExtension} keeps it in the
+ * test's extension store and, after the test, shows their logs if it failed, kills them, and checks
+ * that no dm JVM of the test's directories is left.
+ */
+public final class Daemons {
+    private final List<DaemonUnderTest> started = new CopyOnWriteArrayList<>();
+    /** Shared by every test of the run, so that an orphan of an earlier test is found too. */
+    private final Set<Path> testDirectories;
+
+    Daemons(Set<Path> testDirectories) {
+        this.testDirectories = testDirectories;
+    }
+
+    /** Writes {@code dir/server.properties} from {@link DaemonUnderTest#defaults} plus {@code overrides} and starts a daemon on it. */
+    public DaemonUnderTest start(Path dir, Map<String, String> overrides) {
+        Map<String, String> properties = DaemonUnderTest.defaults(dir);
+        properties.putAll(overrides);
+        return start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", properties));
+    }
+
+    /** Starts bin/dm-daemon -c config in {@code dir}; returns once it logged its listening port. */
+    public DaemonUnderTest start(Path dir, Path config) {
+        watch(dir);
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        started.add(daemon);
+        return daemon;
+    }
+
+    /** Dm JVMs whose command line names {@code dir} are the test's, also when the test started them some other way. */
+    public void watch(Path dir) {
+        testDirectories.add(dir.toAbsolutePath());
+    }
+
+    List<DaemonUnderTest> started() {
+        return List.copyOf(started);
+    }
+}

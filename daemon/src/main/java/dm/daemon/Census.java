@@ -1,0 +1,9 @@
+package dm.daemon;
+
+/**
+ * The pool counted once per tick, for the pool policy. {@code live} counts worker processes and
+ * slots waiting for a replacement; {@code leaving} those asked to leave; {@code starting} workers
+ * not yet accepting plus replacements on the way.
+ */
+record Census(int live, int leaving, int idle, int starting, int busy) {
+}

@@ -1,0 +1,167 @@
+package dm.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import dm.JvmFlags;
+import dm.config.ServerConfig;
+import dm.worker.WorkerMain;
+
+/**
+ * One configuration the pool runs: the validated settings, the pool policy made from them, the
+ * command line of its workers and the snapshot of the settings those workers read. A restart
+ * makes the next generation; the supervisor holds the current one as a single reference, so a
+ * swap (or a roll-back) changes all of it at once.
+ */
+final class Generation {
+    private final long number;
+    private final ServerConfig config;
+    private final PoolPolicy policy;
+    private final List<String> jvmCommand;
+    private final List<String> classpath;
+    private final ClassArchive classArchive;
+    private final Path snapshot;
+    private final long supervisorPid;
+
+    private Generation(long number, ServerConfig config, long supervisorPid) {
+        this.number = number;
+        this.config = config;
+        this.supervisorPid = supervisorPid;
+        this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
+                config.maxSpawnRate());
+        List<String> options = new ArrayList<>();
+        // java.home, not the process's own command: under jsvc that is jsvc, not java.
+        options.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        options.addAll(JvmFlags.forFeatureRelease(Runtime.version().feature()));
+        String logConfig = System.getProperty("logback.configurationFile");
+        if (logConfig != null) {
+            options.add("-Dlogback.configurationFile=" + logConfig);
+        }
+        options.addAll(config.workerJvmOptions());
+        List<String> entries = new ArrayList<>(Arrays.asList(System.getProperty("java.class.path").split(":")));
+        config.workerClasspath().forEach(entry -> entries.add(entry.toString()));
+        this.jvmCommand = List.copyOf(options);
+        this.classpath = List.copyOf(entries);
+        this.classArchive = config.classArchive()
+                ? ClassArchive.forCommand(config.scoreboardFile(), jvmCommand, classpath)
+                : ClassArchive.disabled();
+        this.snapshot = snapshotFile(config, number);
+    }
+
+    /** The first generation; writes its snapshot. */
+    static Generation first(ServerConfig config, long supervisorPid) throws IOException {
+        removeLaterSnapshots(config);
+        return written(new Generation(1, config, supervisorPid));
+    }
+
+    /** The generation after this one, for a restart; writes its snapshot. */
+    Generation next(ServerConfig fresh) throws IOException {
+        return written(new Generation(number + 1, fresh, supervisorPid));
+    }
+
+    private static Generation written(Generation generation) throws IOException {
+        generation.config.writeSnapshot(generation.snapshot);
+        return generation;
+    }
+
+    long number() {
+        return number;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    PoolPolicy policy() {
+        return policy;
+    }
+
+    Path snapshot() {
+        return snapshot;
+    }
+
+    /** The command line of the next worker for {@code slot}. */
+    WorkerCommand commandFor(int slot) {
+        boolean[] trainer = new boolean[1];
+        List<String> command = new ArrayList<>(jvmCommand);
+        command.addAll(classArchive.optionsForNextWorker(trainer));
+        command.add("-cp");
+        command.add(String.join(":", classpath));
+        command.add(WorkerMain.class.getName());
+        command.add(snapshot.toString());
+        command.add(Integer.toString(slot));
+        command.add(Long.toString(supervisorPid));
+        return new WorkerCommand(command, trainer[0]);
+    }
+
+    /** worker.max-requests plus jitter, so that workers started together do not all leave together. */
+    long maxCallsForNewWorker() {
+        if (config.maxRequests() == 0) {
+            return 0;
+        }
+        int jitter = config.maxRequestsJitter();
+        return config.maxRequests() + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
+    }
+
+    /** The worker that was writing the class archive has exited (or could not be started). */
+    void trainerExited(boolean normally) {
+        classArchive.trainerExited(normally);
+    }
+
+    /** No worker of this generation runs any more: its snapshot can go. */
+    void discard() {
+        try {
+            Files.deleteIfExists(snapshot);
+        } catch (IOException ignored) {
+            // removeSnapshots catches it on the way out
+        }
+    }
+
+    /**
+     * The snapshots of later generations beside the scoreboard, including those a crashed daemon
+     * left. The first generation's, {@code <scoreboard>.conf}, is written again at start without
+     * following a link, so a link planted there is refused rather than quietly removed.
+     */
+    static void removeLaterSnapshots(ServerConfig config) {
+        Path base = config.snapshotFile();
+        String prefix = base.getFileName() + ".";
+        try (Stream<Path> siblings = Files.list(base.toAbsolutePath().getParent())) {
+            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a stale snapshot costs disk space only
+                }
+            });
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+
+    /** {@code <scoreboard>.conf} for the first generation, {@code <scoreboard>.conf.N} for the N-th. */
+    private static Path snapshotFile(ServerConfig config, long number) {
+        Path base = config.snapshotFile();
+        return number == 1 ? base : base.resolveSibling(base.getFileName() + "." + number);
+    }
+
+    /** On the way out: every snapshot. */
+    static void removeSnapshots(ServerConfig config) {
+        removeLaterSnapshots(config);
+        try {
+            Files.deleteIfExists(config.snapshotFile());
+        } catch (IOException ignored) {
+            // the next daemon writes it again
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "generation " + number;
+    }
+}

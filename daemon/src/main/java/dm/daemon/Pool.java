@@ -1,0 +1,173 @@
+package dm.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dm.config.ServerConfig;
+import dm.scoreboard.Scoreboard;
+import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.WorkerState;
+
+/**
+ * The table of pool slots. It counts the pool for the policy, finds free slots, orders workers
+ * idle-first, and is the one way a worker is asked to leave ({@link #askToLeave}) and the one way
+ * it is killed ({@link #kill}). Touched only by the supervisor's loop.
+ */
+final class Pool {
+    private final PoolSlot[] slots;
+    private final Clock clock;
+
+    Pool(Scoreboard scoreboard, ServerConfig config, Clock clock) {
+        this.clock = clock;
+        this.slots = new PoolSlot[scoreboard.slotCount()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new PoolSlot(i, scoreboard.slot(i), backoff(config));
+        }
+    }
+
+    /** A new configuration: back-off starts afresh with its settings. */
+    void reconfigure(ServerConfig config) {
+        for (PoolSlot slot : slots) {
+            slot.backoff = backoff(config);
+        }
+    }
+
+    private static RestartBackoff backoff(ServerConfig config) {
+        return new RestartBackoff(config.minUptimeMillis(), config.maxBackoffMillis());
+    }
+
+    PoolSlot slot(int index) {
+        return slots[index];
+    }
+
+    List<PoolSlot> slots() {
+        return List.of(slots);
+    }
+
+    /** The workers that run now, in slot order. */
+    List<WorkerProcess> workers() {
+        return workers(worker -> true);
+    }
+
+    List<WorkerProcess> workers(Predicate<WorkerProcess> filter) {
+        List<WorkerProcess> found = new ArrayList<>();
+        for (PoolSlot slot : slots) {
+            if (slot.worker != null && filter.test(slot.worker)) {
+                found.add(slot.worker);
+            }
+        }
+        return found;
+    }
+
+    /** Idle and starting workers first, busy ones last: the order in which to disturb them. */
+    List<WorkerProcess> idleFirst() {
+        List<WorkerProcess> ordered = workers(worker -> state(worker) != WorkerState.BUSY);
+        ordered.addAll(workers(worker -> state(worker) == WorkerState.BUSY));
+        return ordered;
+    }
+
+    WorkerState state(WorkerProcess worker) {
+        return slots[worker.slot].record.state();
+    }
+
+    int live() {
+        return workers().size();
+    }
+
+    /** Whether a worker of {@code generation} has got as far as accepting (under load it is busy, not idle). */
+    boolean anyAccepted(Generation generation) {
+        return !workers(worker -> worker.generation == generation && state(worker) != WorkerState.STARTING).isEmpty();
+    }
+
+    /** The first slot with no worker and none due, or -1. */
+    int freeSlot() {
+        for (PoolSlot slot : slots) {
+            if (slot.free()) {
+                return slot.index;
+            }
+        }
+        return -1;
+    }
+
+    Census census() {
+        int live = 0;
+        int idle = 0;
+        int starting = 0;
+        int busy = 0;
+        int leaving = 0;
+        for (PoolSlot slot : slots) {
+            WorkerProcess worker = slot.worker;
+            if (worker == null) {
+                if (slot.replacementDue()) {
+                    live++;
+                    starting++;
+                }
+                continue;
+            }
+            live++;
+            WorkerState state = slot.record.state();
+            if (worker.askedToLeave() || state == WorkerState.EXITING) {
+                leaving++;
+            }
+            if (state == WorkerState.BUSY) {
+                busy++;
+            } else if (worker.askedToLeave()) {
+                if (worker.leaveRequest() == ShutdownRequest.RESTART) {
+                    starting++; // its replacement is on the way, in the same slot
+                }
+            } else if (state == WorkerState.STARTING) {
+                starting++;
+            } else if (state == WorkerState.IDLE) {
+                idle++;
+            }
+        }
+        return new Census(live, leaving, idle, starting, busy);
+    }
+
+    /**
+     * Asks a worker to finish its connection and leave: RESTART to be replaced in its own slot,
+     * SHUTDOWN to go for good. Every path that lets a worker go uses this (retiring, recycling,
+     * restarting, shutting down), so its exit is never mistaken for a crash.
+     */
+    void askToLeave(WorkerProcess worker, ShutdownRequest request) {
+        worker.markAskedToLeave(request, clock.nanoTime());
+        slots[worker.slot].record.request(request);
+    }
+
+    /** SIGKILL, with the reason the log gives for its exit. */
+    void kill(WorkerProcess worker, String reason) {
+        worker.markKilled(reason);
+        worker.handle.kill();
+    }
+
+    /** The worker has exited: the slot is empty, its shared record cleared. */
+    void forget(WorkerProcess worker) {
+        PoolSlot slot = slots[worker.slot];
+        if (slot.worker == worker) {
+            slot.worker = null;
+            slot.record.clear();
+        }
+    }
+
+    boolean holds(WorkerProcess worker) {
+        return slots[worker.slot].worker == worker;
+    }
+
+    /** The loop's spawning step starts a worker in {@code slot} on this turn. */
+    void replaceNow(int slot) {
+        slots[slot].replaceAt(clock.nanoTime());
+    }
+
+    /** The loop's spawning step starts a worker in {@code slot} once {@code millis} have passed. */
+    void replaceAfter(int slot, long millis) {
+        slots[slot].replaceAt(clock.nanoTime() + millis * 1_000_000);
+    }
+
+    /** No slot gets a new worker any more (going down). */
+    void cancelReplacements() {
+        for (PoolSlot slot : slots) {
+            slot.cancelReplacement();
+        }
+    }
+}

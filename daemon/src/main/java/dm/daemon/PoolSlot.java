@@ -1,0 +1,53 @@
+package dm.daemon;
+
+import dm.scoreboard.Slot;
+
+/**
+ * One place in the pool: the worker in it (if any), its shared record in the scoreboard, its
+ * crash back-off, and whether a worker is due to be started into it (and from when).
+ */
+final class PoolSlot {
+    final int index;
+    final Slot record;
+    WorkerProcess worker;
+    RestartBackoff backoff;
+    private boolean replacementDue;
+    private long replaceAtNanos;
+
+    PoolSlot(int index, Slot record, RestartBackoff backoff) {
+        this.index = index;
+        this.record = record;
+        this.backoff = backoff;
+    }
+
+    boolean empty() {
+        return worker == null;
+    }
+
+    /** No worker, and none due: free for the pool to grow into. */
+    boolean free() {
+        return worker == null && !replacementDue;
+    }
+
+    boolean replacementDue() {
+        return replacementDue;
+    }
+
+    /** A worker is to be started here once {@code nowNanos} reaches {@code atNanos}. */
+    void replaceAt(long atNanos) {
+        replacementDue = true;
+        replaceAtNanos = atNanos;
+    }
+
+    boolean replacementDueBy(long nowNanos) {
+        return replacementDue && worker == null && nowNanos - replaceAtNanos >= 0;
+    }
+
+    long replaceAtNanos() {
+        return replaceAtNanos;
+    }
+
+    void cancelReplacement() {
+        replacementDue = false;
+    }
+}

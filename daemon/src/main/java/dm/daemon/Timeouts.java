@@ -1,0 +1,70 @@
+package dm.daemon;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dm.config.ServerConfig;
+import dm.net.Addresses;
+import dm.scoreboard.Control;
+import dm.scoreboard.Slot;
+import dm.scoreboard.WorkerState;
+
+/**
+ * The time limits the supervisor enforces on workers: worker.request-timeout-ms (kill a worker
+ * stuck on one connection), worker.slow-request-ms (report it once) and shutdown.timeout-ms (kill
+ * a worker asked to leave that is still busy).
+ */
+final class Timeouts {
+    private static final Logger log = LoggerFactory.getLogger("supervisor");
+
+    private final Pool pool;
+    private final Control control;
+    private final Clock clock;
+
+    Timeouts(Pool pool, Control control, Clock clock) {
+        this.pool = pool;
+        this.control = control;
+        this.clock = clock;
+    }
+
+    void watchBusyWorkers(ServerConfig config) {
+        long nowMillis = clock.currentTimeMillis();
+        for (WorkerProcess worker : pool.workers(w -> !w.killed())) {
+            Slot slot = pool.slot(worker.slot).record;
+            long busySince = slot.busySinceMillis();
+            if (busySince == 0 || slot.state() != WorkerState.BUSY) {
+                continue;
+            }
+            long busyFor = nowMillis - busySince;
+            if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis()) {
+                String reason = String.format("killed after request timeout: slot %d, client %s, busy for %d ms"
+                        + " (worker.request-timeout-ms = %d)", worker.slot, Addresses.format(slot.client()), busyFor,
+                        config.requestTimeoutMillis());
+                log.warn("worker {} {}", worker.pid, reason);
+                control.countTimeoutKill();
+                pool.kill(worker, reason);
+            } else if (config.slowRequestMillis() > 0 && busyFor > config.slowRequestMillis()
+                    && worker.slowReportedFor != busySince) {
+                worker.slowReportedFor = busySince;
+                control.countSlowRequest();
+                log.warn("slow request: worker {} (slot {}), client {}, busy for {} ms", worker.pid, worker.slot,
+                        Addresses.format(slot.client()), busyFor);
+            }
+        }
+    }
+
+    /** The graceful timeout of -wdown and -restart: workers asked to leave that are still busy get killed. */
+    void killLateLeavers(ServerConfig config, String during) {
+        long timeoutNanos = config.shutdownTimeoutMillis() * 1_000_000L;
+        long now = clock.nanoTime();
+        for (WorkerProcess worker : pool.workers(w -> w.askedToLeave() && !w.killed())) {
+            if (now - worker.askedToLeaveNanos() > timeoutNanos) {
+                String reason = "killed: still busy after the graceful timeout (shutdown.timeout-ms = "
+                        + config.shutdownTimeoutMillis() + ")";
+                log.warn("{}: worker {} (slot {}) {}", during, worker.pid, worker.slot, reason);
+                control.countTimeoutKill();
+                pool.kill(worker, reason);
+            }
+        }
+    }
+}

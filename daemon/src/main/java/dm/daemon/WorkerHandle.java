@@ -1,0 +1,22 @@
+package dm.daemon;
+
+import java.util.function.IntConsumer;
+
+/** A running worker as the supervisor sees its process: a pid it can kill and whose exit it hears of. */
+interface WorkerHandle {
+    long pid();
+
+    boolean isAlive();
+
+    /** SIGKILL. */
+    void kill();
+
+    /** Calls {@code listener} with the exit value once the process has exited, on any thread. */
+    void onExit(IntConsumer listener);
+
+    /** The exit value, once it has exited. */
+    int exitValue();
+
+    /** Waits up to {@code nanos} for the exit; true once it has exited. */
+    boolean awaitExit(long nanos) throws InterruptedException;
+}

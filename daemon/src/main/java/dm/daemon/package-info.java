@@ -1,0 +1,24 @@
+/**
+ * The supervisor: one JVM that owns the listening socket and the scoreboard and keeps the pool of
+ * worker JVMs. Where to find what:
+ *
+ * <ul>
+ * <li>Starting up: {@code DaemonMain} (dm-daemon) and {@code JsvcDaemon} (jsvc) both go through
+ *     {@code Boot}, which checks the configuration and opens a {@code Daemon} (lock, socket,
+ *     scoreboard, first {@code Generation}).</li>
+ * <li>The loop: {@code Supervisor} is the only actor on workers and holds the daemon's status.
+ *     Signals ({@code SignalListener}), jsvc and dm-ctl reach it only as {@code SupervisorEvent}s.</li>
+ * <li>The pool: {@code Pool} is the table of {@code PoolSlot}s, each with its {@code WorkerProcess}
+ *     and crash back-off ({@code RestartBackoff}); it counts the pool ({@code Census}) and is the one
+ *     way a worker is asked to leave or killed.</li>
+ * <li>Each turn: {@code Reaper} records a {@link dm.daemon.Verdict} for each exit; {@code Spawner}
+ *     starts every worker that is due. Each tick: {@code Timeouts}, {@code RollingRestart},
+ *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.</li>
+ * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
+ *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
+ * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
+ *     {@code ClassArchive}, {@code OutputRelay}); the loop sees them as {@code WorkerHandle}s, so
+ *     its unit tests use pretend workers and a {@code Clock} they move by hand.</li>
+ * </ul>
+ */
+package dm.daemon;

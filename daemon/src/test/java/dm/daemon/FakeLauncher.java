@@ -1,0 +1,140 @@
+package dm.daemon;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+import dm.ExitCodes;
+import dm.scoreboard.Scoreboard;
+import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.Slot;
+import dm.scoreboard.WorkerState;
+
+/**
+ * Starts pretend workers: no process, only a pid, an exit the test triggers, and the worker's
+ * side of the real scoreboard record, written the way a worker JVM writes it.
+ */
+final class FakeLauncher implements Launcher {
+    private final Scoreboard scoreboard;
+    private final List<FakeWorker> started = new ArrayList<>();
+    private long nextPid = 1000;
+    private String failNextStart;
+
+    FakeLauncher(Scoreboard scoreboard) {
+        this.scoreboard = scoreboard;
+    }
+
+    @Override
+    public WorkerHandle start(int slot, WorkerCommand command) throws IOException {
+        if (failNextStart != null) {
+            String message = failNextStart;
+            failNextStart = null;
+            throw new IOException(message);
+        }
+        FakeWorker worker = new FakeWorker(nextPid++, scoreboard.slot(slot), command);
+        started.add(worker);
+        return worker;
+    }
+
+    void failNextStart(String message) {
+        failNextStart = message;
+    }
+
+    /** Every worker started so far, oldest first. */
+    List<FakeWorker> started() {
+        return started;
+    }
+
+    List<FakeWorker> alive() {
+        return started.stream().filter(FakeWorker::isAlive).toList();
+    }
+
+    FakeWorker inSlot(int slot) {
+        return alive().stream().filter(w -> w.slot.index() == slot).findFirst().orElseThrow(
+                () -> new AssertionError("no live worker in slot " + slot));
+    }
+
+    /** Every live worker that is not busy and was asked to leave does so, as a real one would. */
+    void obeyRequests() {
+        for (FakeWorker worker : alive()) {
+            if (worker.slot.request() != ShutdownRequest.NORMAL && worker.slot.state() != WorkerState.BUSY) {
+                worker.exit(ExitCodes.WORKER_LEFT);
+            }
+        }
+    }
+
+    /** Every live worker still starting begins to accept. */
+    void allAccept() {
+        for (FakeWorker worker : alive()) {
+            if (worker.slot.state() == WorkerState.STARTING) {
+                worker.accept();
+            }
+        }
+    }
+
+    static final class FakeWorker implements WorkerHandle {
+        final long pid;
+        final Slot slot;
+        final WorkerCommand command;
+        private boolean alive = true;
+        private int exitValue = -1;
+        private IntConsumer listener = value -> { };
+
+        FakeWorker(long pid, Slot slot, WorkerCommand command) {
+            this.pid = pid;
+            this.slot = slot;
+            this.command = command;
+        }
+
+        void accept() {
+            slot.setState(WorkerState.IDLE);
+        }
+
+        void busy(long sinceMillis) {
+            slot.beginConnection(new java.net.InetSocketAddress("127.0.0.1", 40000), sinceMillis);
+        }
+
+        void idle() {
+            slot.endConnection();
+        }
+
+        void exit(int value) {
+            if (alive) {
+                alive = false;
+                exitValue = value;
+                listener.accept(value);
+            }
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return alive;
+        }
+
+        @Override
+        public void kill() {
+            exit(128 + 9);
+        }
+
+        @Override
+        public void onExit(IntConsumer exitListener) {
+            this.listener = exitListener;
+        }
+
+        @Override
+        public int exitValue() {
+            return exitValue;
+        }
+
+        @Override
+        public boolean awaitExit(long nanos) {
+            return !alive;
+        }
+    }
+}
