@@ -20,6 +20,8 @@ public final class ConfigReference {
                     .append(def.isEmpty() ? "(empty)" : "`" + def + "`").append(" | ")
                     .append(setting.doc().replace("|", "\\|")).append(" |\n");
         }
+        out.append("| `").append(Settings.HANDLER_PREFIX).append("*` | text | (none) | ").append(Settings.HANDLER_KEYS_DOC)
+                .append(" |\n");
         return out.toString();
     }
 

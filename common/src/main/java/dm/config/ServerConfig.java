@@ -1,32 +1,18 @@
 package dm.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.function.Predicate;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
-import dm.NoFollow;
 import dm.text.Shown;
 
 /** A validated configuration read from a properties file; immutable. */
@@ -34,10 +20,13 @@ public final class ServerConfig {
 
     private final Path file;
     private final Map<Setting<?>, Object> values;
+    /** The handler.* keys: the handler's own, passed on as written. */
+    private final SortedMap<String, String> handlerSettings;
 
-    private ServerConfig(Path file, Map<Setting<?>, Object> values) {
+    private ServerConfig(Path file, Map<Setting<?>, Object> values, SortedMap<String, String> handlerSettings) {
         this.file = file;
         this.values = values;
+        this.handlerSettings = Collections.unmodifiableSortedMap(handlerSettings);
     }
 
     /** conf/server.properties of the installation (system property dm.home), else of the working directory. */
@@ -49,38 +38,8 @@ public final class ServerConfig {
     /** Reads and validates {@code file}; every problem is reported as one line naming file and key. */
     public static ServerConfig load(Path file) throws ConfigException {
         Path absolute = file.toAbsolutePath().normalize();
-        List<PropertiesFile.Entry> entries = read(absolute);
-        refuseDuplicates(absolute, entries, key -> true);
+        List<PropertiesFile.Entry> entries = ConfigFile.entries(absolute, key -> true);
         return fromProperties(absolute, PropertiesFile.toProperties(entries));
-    }
-
-    private static List<PropertiesFile.Entry> read(Path absolute) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(absolute, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(absolute + ": configuration file not found");
-        } catch (AccessDeniedException e) {
-            throw new ConfigException(absolute + ": configuration file not readable (permission denied)");
-        } catch (IOException e) {
-            throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
-        }
-        try {
-            return PropertiesFile.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(absolute + ": cannot read configuration file: " + e.getMessage());
-        }
-    }
-
-    /** A key given twice is refused, naming both lines: which one was meant is for the operator to say. */
-    private static void refuseDuplicates(Path file, List<PropertiesFile.Entry> entries, Predicate<String> relevant)
-            throws ConfigException {
-        Optional<PropertiesFile.Duplicate> duplicate = PropertiesFile.firstDuplicate(entries, relevant);
-        if (duplicate.isPresent()) {
-            PropertiesFile.Duplicate d = duplicate.get();
-            throw new ConfigException(file + ": duplicate key " + Shown.quoted(d.first().key()) + ": on line "
-                    + d.first().line() + " and again on line " + d.again().line() + " (keep one)");
-        }
     }
 
     /**
@@ -89,8 +48,7 @@ public final class ServerConfig {
      */
     public static Path locateScoreboard(Path file) throws ConfigException {
         Path absolute = file.toAbsolutePath().normalize();
-        List<PropertiesFile.Entry> entries = read(absolute);
-        refuseDuplicates(absolute, entries, Settings.SCOREBOARD_FILE.key()::equals);
+        List<PropertiesFile.Entry> entries = ConfigFile.entries(absolute, Settings.SCOREBOARD_FILE.key()::equals);
         Properties properties = PropertiesFile.toProperties(entries);
         String value = properties.getProperty(Settings.SCOREBOARD_FILE.key(), Settings.SCOREBOARD_FILE.defaultValue()).strip();
         Path base = absolute.getParent() == null ? Path.of(".") : absolute.getParent();
@@ -102,9 +60,14 @@ public final class ServerConfig {
         for (Setting<?> setting : Settings.ALL) {
             values.put(setting, setting.defaultValue());
         }
+        SortedMap<String, String> handlerSettings = new TreeMap<>();
         List<String> keys = new ArrayList<>(properties.stringPropertyNames());
         keys.sort(null);
         for (String key : keys) {
+            if (Settings.isHandlerKey(key)) {
+                handlerSettings.put(key, properties.getProperty(key).strip());
+                continue;
+            }
             Setting<?> setting = Settings.BY_KEY.get(key);
             if (setting == null) {
                 throw new ConfigException(file + ": unknown key " + Shown.quoted(key));
@@ -116,7 +79,7 @@ public final class ServerConfig {
                 throw new ConfigException(file + ": " + key + " = " + Shown.quoted(text) + ": " + e.getMessage());
             }
         }
-        ServerConfig config = new ServerConfig(file, values);
+        ServerConfig config = new ServerConfig(file, values, handlerSettings);
         config.checkRelations();
         return config;
     }
@@ -134,16 +97,15 @@ public final class ServerConfig {
     }
 
     /**
-     * Writes the effective configuration for the workers, with paths made absolute, atomically
-     * and with mode 0600. Workers read this snapshot, never the operator's file: an edit in
-     * progress cannot break a worker that the supervisor starts, and workers always run with what
-     * the supervisor validated.
+     * What the workers' snapshot holds: every setting, the handler's, and paths made absolute
+     * (see {@link ConfigSnapshot}).
      */
-    public void writeSnapshot(Path target) throws IOException {
+    Properties snapshotProperties() {
         Properties properties = new Properties();
         for (Setting<?> setting : Settings.ALL) {
             properties.setProperty(setting.key(), String.valueOf(values.get(setting)));
         }
+        handlerSettings.forEach(properties::setProperty);
         properties.setProperty(Settings.SCOREBOARD_FILE.key(), scoreboardFile().toString());
         List<String> classpath = new ArrayList<>();
         for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
@@ -152,41 +114,7 @@ public final class ServerConfig {
             }
         }
         properties.setProperty(Settings.WORKER_CLASSPATH.key(), String.join(":", classpath));
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        // CREATE_NEW with NOFOLLOW_LINKS: a link planted under the temporary name is refused, not written through.
-        try (Writer writer = new OutputStreamWriter(Channels.newOutputStream(Files.newByteChannel(temporary,
-                Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))),
-                StandardCharsets.UTF_8)) {
-            properties.store(writer, "dm: the configuration the workers run with, written by the supervisor from " + file);
-        }
-        // A rename replaces a link at target itself; it never writes through it.
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /**
-     * Worker: reads the snapshot the supervisor wrote, refusing a symbolic link in its place (the
-     * operator's own file, {@link #load}, may well be one: /usr/share/dm/conf links to /etc/dm).
-     */
-    public static ServerConfig loadSnapshot(Path snapshot) throws ConfigException {
-        Path absolute = snapshot.toAbsolutePath().normalize();
-        String text;
-        try (InputStream in = Files.newInputStream(absolute, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString();
-        } catch (IOException e) {
-            if (NoFollow.refusedLink(e, absolute)) {
-                throw new ConfigException(NoFollow.refusal("configuration snapshot", absolute));
-            }
-            throw new ConfigException(absolute + ": cannot read configuration snapshot: " + e.getMessage());
-        }
-        List<PropertiesFile.Entry> entries;
-        try {
-            entries = PropertiesFile.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(absolute + ": cannot read configuration snapshot: " + e.getMessage());
-        }
-        return fromProperties(absolute, PropertiesFile.toProperties(entries));
+        return properties;
     }
 
     /**
@@ -198,12 +126,12 @@ public final class ServerConfig {
         for (Setting<?> setting : settings) {
             merged.put(setting, other.values.get(setting));
         }
-        ServerConfig config = new ServerConfig(file, merged);
+        ServerConfig config = new ServerConfig(file, merged, new TreeMap<>(handlerSettings));
         config.checkRelations();
         return config;
     }
 
-    /** Where the supervisor keeps the snapshot of {@link #writeSnapshot}: beside the scoreboard. */
+    /** Where the supervisor keeps the workers' snapshot ({@link ConfigSnapshot}): beside the scoreboard. */
     public Path snapshotFile() {
         Path scoreboard = scoreboardFile();
         return scoreboard.resolveSibling(scoreboard.getFileName() + ".conf");
@@ -248,6 +176,11 @@ public final class ServerConfig {
 
     public String handlerClass() {
         return get(Settings.WORKER_HANDLER);
+    }
+
+    /** The handler.* keys and their values (stripped), sorted: dm passes them to the handler unchecked. */
+    public SortedMap<String, String> handlerSettings() {
+        return handlerSettings;
     }
 
     /** Extra class path entries for the workers, resolved; directories are expanded to their jars. */
@@ -330,6 +263,17 @@ public final class ServerConfig {
 
     public int shutdownTimeoutMillis() {
         return get(Settings.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    /** Where the agent endpoint listens; empty when it is off. */
+    public java.util.Optional<dm.net.HostAndPort> agentListen() {
+        String text = get(Settings.AGENT_LISTEN);
+        return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dm.net.HostAndPort.parse(text));
+    }
+
+    /** How long a graceful stop reports drain first: agent.drain-ms, or 0 when there is no agent endpoint to report it. */
+    public int agentDrainMillis() {
+        return agentListen().isPresent() ? get(Settings.AGENT_DRAIN_MS) : 0;
     }
 
     private Path resolve(String path) {

@@ -54,7 +54,8 @@ public final class Settings {
     public static final Setting<String> WORKER_CLASSPATH = Setting.string("worker.classpath", "paths", "",
             text -> null,
             "Extra jars or directories for the workers, separated by ':'. A directory adds every *.jar in it."
-                    + " Relative paths are resolved against the directory of this configuration file.");
+                    + " Relative paths are resolved against the directory of this configuration file. They load apart"
+                    + " from dm's own jars: of those, the handler sees only the handler API and slf4j-api.");
 
     public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
@@ -122,11 +123,42 @@ public final class Settings {
             Integer.MAX_VALUE,
             "Longest wait before restarting a worker that keeps dying soon after it starts. 0: restart at once.");
 
+    // Several hosts behind a load balancer: the agent endpoint and the drain before a graceful stop.
+    public static final Setting<String> AGENT_LISTEN = Setting.string("agent.listen", "host:port", "",
+            text -> {
+                if (!text.isEmpty()) {
+                    dm.net.HostAndPort.parse(text);
+                }
+                return null;
+            },
+            "Where the supervisor answers a load balancer's health checks with the pool's state, one line per"
+                    + " connection in HAProxy's agent-check protocol (an HTTP GET, as from a Kubernetes readiness"
+                    + " probe, gets 200 or 503): up N% (N: the share of pool.max not busy), drain from -wdown or"
+                    + " -fdown until the daemon exits, maint while no worker accepts. For example 127.0.0.1:9106."
+                    + " Costs no worker. Empty: off.");
+
+    public static final Setting<Integer> AGENT_DRAIN_MS = Setting.integer("agent.drain-ms", 5_000, 0, 600_000,
+            "With agent.listen set: how long -wdown and SIGTERM report drain, the pool serving on meanwhile,"
+                    + " before the workers stop accepting. Make it longer than the balancer's check interval"
+                    + " (HAProxy's agent-inter, 2 s by default). -fdown does not wait.");
+
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
             POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
-            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS);
+            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
+            AGENT_LISTEN, AGENT_DRAIN_MS);
+
+    /**
+     * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them
+     * on as written instead of refusing them as unknown, and the handler checks them.
+     */
+    public static final String HANDLER_PREFIX = "handler.";
+
+    /** What the configuration reference says about the handler.* keys. */
+    static final String HANDLER_KEYS_DOC = "The handler's own settings, such as handler.greeting = hi: passed to the"
+            + " handler as written (WorkerContext.settings()), checked by the handler when it starts and by"
+            + " dm-daemon --check. Re-read by dm-ctl -restart.";
 
     static final Map<String, Setting<?>> BY_KEY = index();
 
@@ -143,6 +175,11 @@ public final class Settings {
                     + (withPort.group(2).isEmpty() ? "" : " (server.port = " + withPort.group(2) + ")");
         }
         return null;
+    }
+
+    /** {@code handler.NAME}: a key of the handler's own. */
+    public static boolean isHandlerKey(String key) {
+        return key.startsWith(HANDLER_PREFIX) && key.length() > HANDLER_PREFIX.length();
     }
 
     private static Map<String, Setting<?>> index() {

@@ -32,11 +32,11 @@ class SnapshotNoFollowTest {
         ServerConfig config = config();
         Path snapshot = config.snapshotFile();
         Files.createSymbolicLink(snapshot, victim);
-        config.writeSnapshot(snapshot);
+        ConfigSnapshot.write(config, snapshot);
         assertEquals("precious\n", Files.readString(victim));
         assertFalse(Files.isSymbolicLink(snapshot));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(snapshot)));
-        assertEquals(config.scoreboardFile(), ServerConfig.loadSnapshot(snapshot).scoreboardFile());
+        assertEquals(config.scoreboardFile(), ConfigSnapshot.read(snapshot).scoreboardFile());
     }
 
     @Test
@@ -47,7 +47,7 @@ class SnapshotNoFollowTest {
         Path temporary = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
         // deleteIfExists removes a link planted before the write; one planted in between meets CREATE_NEW.
         Files.createSymbolicLink(temporary, victim);
-        config.writeSnapshot(snapshot);
+        ConfigSnapshot.write(config, snapshot);
         assertEquals("precious\n", Files.readString(victim));
         assertTrue(Files.isRegularFile(snapshot, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
@@ -57,7 +57,7 @@ class SnapshotNoFollowTest {
         Path elsewhere = Files.writeString(dir.resolve("elsewhere.properties"), "pool.max = 8\n");
         Path snapshot = dir.resolve("dm.scoreboard.conf");
         Files.createSymbolicLink(snapshot, elsewhere);
-        ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.loadSnapshot(snapshot));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigSnapshot.read(snapshot));
         assertEquals("configuration snapshot " + snapshot + " is a symbolic link: refused (dm follows no links beside"
                 + " the scoreboard)", e.getMessage());
     }

@@ -12,6 +12,7 @@ import dm.ExitException;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
+import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
 
@@ -85,6 +86,10 @@ final class SendCommand {
         Progress progress = requested == ParentStatus.WAIT_DOWN
                 ? new Progress(() -> {
                     int left = livePids(scoreboard).size();
+                    if (left > 0 && noneAskedToLeave(scoreboard)) {
+                        return String.format("wait-down: the agent endpoint says drain (agent.drain-ms); %d workers"
+                                + " serve on until the balancer has stopped sending ...", left);
+                    }
                     return left == 0 ? null
                             : String.format("wait-down: %d workers left, %d of them busy ...", left, busyWorkers(scoreboard));
                 })
@@ -135,6 +140,17 @@ final class SendCommand {
             }
         }
         return busy;
+    }
+
+    /** During the drain before a wait-down no worker has been asked to leave yet. */
+    private static boolean noneAskedToLeave(Scoreboard scoreboard) {
+        for (int i = 0; i < scoreboard.slotCount(); i++) {
+            Slot slot = scoreboard.slot(i);
+            if (slot.pid() != 0 && slot.request() != ShutdownRequest.NORMAL) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean alive(long pid) {

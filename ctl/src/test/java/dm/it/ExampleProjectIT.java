@@ -28,8 +28,9 @@ import dm.it.kit.LineClient;
 import dm.it.kit.Repo;
 
 /**
- * examples/hello-handler as the README tells a user: build it with Maven against the dm-common in
- * the local repository (so: mvn install first), deploy it by configuration only, get greetings.
+ * examples/hello-handler as the README tells a user: build it with Maven against the dm-handler-api
+ * in the local repository (so: mvn install first), deploy it by configuration only, with its one
+ * setting (handler.greeting), get greetings.
  * It is built from a copy in the test directory, so the checkout is left as it was.
  */
 @ExtendWith(DmExtension.class)
@@ -53,11 +54,12 @@ class ExampleProjectIT {
         mvn.addAll(List.of("-f", project.resolve("pom.xml").toString(), "package"));
         Exec.Result build = Exec.run(dir, BUILD_TIMEOUT, mvn);
         System.out.printf("ExampleProjectIT: %s took %d ms%n", String.join(" ", mvn), build.elapsed().toMillis());
-        assertEquals(0, build.exitCode(), () -> "building the example (needs dm-common in the local repository: mvn install): " + build);
+        assertEquals(0, build.exitCode(), () -> "building the example (needs dm-handler-api in the local repository: mvn install): " + build);
         Path jar = project.resolve("target/hello-handler-1.0.jar");
         Checks.assertExists(jar);
 
-        Map<String, String> deploy = Map.of("worker.handler", "example.GreetingHandler", "worker.classpath", jar.toString());
+        Map<String, String> deploy = Map.of("worker.handler", "example.GreetingHandler", "worker.classpath", jar.toString(),
+                "handler.greeting", "hi");
         Map<String, String> properties = DaemonUnderTest.defaults(dir);
         properties.putAll(deploy);
         Path config = DaemonUnderTest.writeConfig(dir, "server.properties", properties);
@@ -65,9 +67,18 @@ class ExampleProjectIT {
         assertEquals(0, check.exitCode(), () -> "dm-daemon --check: " + check);
         assertTrue(check.stdout().contains("configuration OK"), () -> "dm-daemon --check: " + check);
 
+        // The example refuses an empty greeting: --check says so, naming the key.
+        Map<String, String> empty = new java.util.HashMap<>(properties);
+        empty.put("handler.greeting", "");
+        Path emptyConfig = DaemonUnderTest.writeConfig(dir, "empty-greeting.properties", empty);
+        Exec.Result refused = Exec.daemon(dir, TIMEOUT, "--check", "-c", emptyConfig.toString());
+        assertEquals(78, refused.exitCode(), () -> "dm-daemon --check with an empty greeting: " + refused);
+        assertEquals("dm-daemon: " + emptyConfig + ": handler.greeting = '': must not be empty (refused by example.GreetingHandler)",
+                refused.stderr().strip());
+
         DaemonUnderTest daemon = daemons.start(dir, config);
         Set<Long> workers = daemon.awaitIdleWorkers(2, TIMEOUT).workerPids();
-        Pattern greeting = Pattern.compile("^hello, (.*) \\(#(\\d+) from worker (\\d+)\\)$");
+        Pattern greeting = Pattern.compile("^hi, (.*) \\(#(\\d+) from worker (\\d+)\\)$");
         try (LineClient client = new LineClient(daemon.port())) {
             Matcher first = greeting.matcher(String.valueOf(client.ask("  Ada  ")));
             Matcher second = greeting.matcher(String.valueOf(client.ask("Grace")));
@@ -81,13 +92,13 @@ class ExampleProjectIT {
             System.out.println("ExampleProjectIT: got '" + first.group() + "', then '" + second.group() + "'");
         }
         for (long pid : workers) {
-            daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: greeting handler ready$", TIMEOUT);
+            daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: greeting handler ready: hi$", TIMEOUT);
         }
         Exec.Result down = Exec.ctl(dir, daemon.config(), "-wdown");
         assertEquals(0, down.exitCode(), () -> "dm-ctl -wdown: " + down);
         assertEquals(0, daemon.awaitExit(TIMEOUT));
         for (long pid : workers) {
-            daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: greeting handler said hello \\d+ times$", TIMEOUT); // stop hook
+            daemon.waitForLog("dm\\[" + pid + "\\] slot \\d+: greeting handler said hi \\d+ times$", TIMEOUT); // stop hook
         }
     }
 

@@ -1,6 +1,7 @@
 package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import dm.it.kit.PoolStatus;
 /**
  * How soon the supervisor notices a worker's death under load: from kill -9 to the log line that
  * names the exit, and to the replacement's "started" line. Prints figures; asserts only that every
- * kill was noticed and replaced.
+ * kill was noticed and replaced. Printed once per CI run, on JDK 17.
  */
 @ExtendWith(DmExtension.class)
 class ExitLatencyBenchmarkIT {
@@ -36,6 +37,7 @@ class ExitLatencyBenchmarkIT {
 
     @Test
     void everyKillIsNoticedAndReplacedAtOnce(Daemons daemons) throws Exception {
+        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "4", "pool.max", "8"));
         daemon.awaitIdleWorkers(4, Duration.ofSeconds(60));
         Random random = new Random(7);

@@ -29,6 +29,7 @@ final class Daemon implements AutoCloseable {
     private ListenSocket socket;
     private Scoreboard scoreboard;
     private Supervisor supervisor;
+    private AgentEndpoint agent;
 
     Daemon(ServerConfig config) {
         this.config = config;
@@ -43,6 +44,9 @@ final class Daemon implements AutoCloseable {
             ListenSocket.applyDeferAccept(config.deferAcceptMillis());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
             first = Generation.first(config, pid);
+            if (config.agentListen().isPresent()) {
+                agent = AgentEndpoint.open(config.agentListen().get(), scoreboard);
+            }
         } catch (IOException e) {
             close();
             throw new ExitException(ExitCodes.FAILURE, "cannot write " + config.snapshotFile() + ": " + e.getMessage());
@@ -60,8 +64,11 @@ final class Daemon implements AutoCloseable {
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
         supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
-                new ListenQueueProbe());
+                new ListenQueueProbe(), ConfigReader.inBackground());
         log.info("listening on {}", socket.describe());
+        if (agent != null) {
+            log.info("agent endpoint on {} (HAProxy agent-check; HTTP GET for readiness probes)", agent.describe());
+        }
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
                 config.poolMax(), config.handlerClass());
     }
@@ -71,8 +78,9 @@ final class Daemon implements AutoCloseable {
         supervisor.enqueue(event);
     }
 
+    /** How long a graceful stop may take: the drain the agent endpoint reports, then shutdown.timeout-ms. */
     long shutdownTimeoutMillis() {
-        return config.shutdownTimeoutMillis();
+        return (long) config.agentDrainMillis() + config.shutdownTimeoutMillis();
     }
 
     /** Runs the supervisor to the end, on the calling thread; returns the exit code. */
@@ -91,6 +99,10 @@ final class Daemon implements AutoCloseable {
     /** After {@link #run} has returned (it kills every worker on its way out), or when open failed. */
     @Override
     public void close() {
+        if (agent != null) {
+            agent.close(); // first: it reads the scoreboard
+            agent = null;
+        }
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);
             if (supervisor != null) {

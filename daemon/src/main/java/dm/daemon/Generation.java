@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import dm.JvmFlags;
+import dm.config.ConfigSnapshot;
 import dm.config.ServerConfig;
 import dm.worker.WorkerMain;
 
@@ -44,12 +44,13 @@ final class Generation {
             options.add("-Dlogback.configurationFile=" + logConfig);
         }
         options.addAll(config.workerJvmOptions());
-        List<String> entries = new ArrayList<>(Arrays.asList(System.getProperty("java.class.path").split(":")));
-        config.workerClasspath().forEach(entry -> entries.add(entry.toString()));
+        // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
+        this.classpath = List.of(System.getProperty("java.class.path").split(":"));
         this.jvmCommand = List.copyOf(options);
-        this.classpath = List.copyOf(entries);
+        List<String> fingerprinted = new ArrayList<>(classpath);
+        config.workerClasspath().forEach(entry -> fingerprinted.add(entry.toString()));
         this.classArchive = config.classArchive()
-                ? ClassArchive.forCommand(config.scoreboardFile(), jvmCommand, classpath)
+                ? ClassArchive.forCommand(config.scoreboardFile(), jvmCommand, fingerprinted)
                 : ClassArchive.disabled();
         this.snapshot = snapshotFile(config, number);
     }
@@ -66,7 +67,7 @@ final class Generation {
     }
 
     private static Generation written(Generation generation) throws IOException {
-        generation.config.writeSnapshot(generation.snapshot);
+        ConfigSnapshot.write(generation.config, generation.snapshot);
         return generation;
     }
 

@@ -108,7 +108,7 @@ public final class ListenSocket {
         }
         closeQuietly(libc, fd);
         fd0Adopted = false;
-        return new ListenSocket(localAddress(libc, STDIN), backlog, false);
+        return new ListenSocket(SocketAddressCodec.localAddress(libc, STDIN), backlog, false);
     }
 
     /**
@@ -129,7 +129,7 @@ public final class ListenSocket {
             if (deferAcceptMillis > 0) {
                 setDeferAccept(libc, fd, deferAcceptMillis);
             }
-            InetSocketAddress local = localAddress(libc, fd);
+            InetSocketAddress local = SocketAddressCodec.localAddress(libc, fd);
             return "can listen on " + Addresses.format(local.getAddress(), port) + " (bound and released"
                     + (port == 0 ? "; server.port = 0: a free port is chosen at start)" : ")");
         } finally {
@@ -173,7 +173,7 @@ public final class ListenSocket {
         if (intOption(libc, STDIN, SO_TYPE) != SOCK_STREAM || intOption(libc, STDIN, SO_ACCEPTCONN) != 1) {
             throw new ListenException("fd 0 is a socket but not a listening TCP socket");
         }
-        InetSocketAddress local = localAddress(libc, STDIN);
+        InetSocketAddress local = SocketAddressCodec.localAddress(libc, STDIN);
         if (local == null) {
             throw new ListenException("fd 0 is a listening socket but not an IPv4 or IPv6 one");
         }
@@ -194,7 +194,7 @@ public final class ListenSocket {
             boolean v6 = bindAddress instanceof Inet6Address;
             fd = libc.socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
             libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, new IntByReference(1), 4);
-            byte[] sockaddr = v6 ? sockaddrIn6((Inet6Address) bindAddress, port) : sockaddrIn((Inet4Address) bindAddress, port);
+            byte[] sockaddr = v6 ? SocketAddressCodec.sockaddrIn6((Inet6Address) bindAddress, port) : SocketAddressCodec.sockaddrIn((Inet4Address) bindAddress, port);
             libc.bind(fd, sockaddr, sockaddr.length);
             libc.listen(fd, backlog);
             return fd;
@@ -264,50 +264,6 @@ public final class ListenSocket {
         return value.getValue();
     }
 
-    private static InetSocketAddress localAddress(LibC libc, int fd) {
-        byte[] buffer = new byte[128];
-        IntByReference length = new IntByReference(buffer.length);
-        libc.getsockname(fd, buffer, length);
-        ByteBuffer bytes = ByteBuffer.wrap(buffer);
-        int family = bytes.order(ByteOrder.nativeOrder()).getShort(0);
-        int port = bytes.order(ByteOrder.BIG_ENDIAN).getShort(2) & 0xffff;
-        try {
-            if (family == AF_INET) {
-                return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(buffer, 4, 8)), port);
-            }
-            if (family == AF_INET6) {
-                return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(buffer, 8, 24)), port);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-        return null;
-    }
-
-    private static byte[] sockaddrIn(Inet4Address address, int port) {
-        ByteBuffer b = ByteBuffer.allocate(16);
-        b.order(ByteOrder.nativeOrder()).putShort(0, (short) AF_INET);
-        b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
-        b.position(4);
-        b.put(address.getAddress());
-        return b.array();
-    }
-
-    private static byte[] sockaddrIn6(Inet6Address address, int port) {
-        ByteBuffer b = ByteBuffer.allocate(28);
-        b.order(ByteOrder.nativeOrder()).putShort(0, (short) AF_INET6);
-        b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
-        b.position(8);
-        b.put(address.getAddress());
-        b.order(ByteOrder.nativeOrder()).putInt(24, address.getScopeId());
-        return b.array();
-    }
-
-
-    public InetSocketAddress address() {
-        return address;
-    }
-
     public int port() {
         return address.getPort();
     }
@@ -315,10 +271,6 @@ public final class ListenSocket {
     /** -1 when adopted: the creator chose it. */
     public int backlog() {
         return backlog;
-    }
-
-    public boolean adopted() {
-        return adopted;
     }
 
     public String describe() {

@@ -141,6 +141,29 @@ final class Pool {
         worker.handle.kill();
     }
 
+    /**
+     * Kills every live worker and waits up to {@code waitNanos} for them all; returns those that
+     * have exited, still to be reaped. No slot gets a new worker after this.
+     */
+    List<WorkerProcess> killAll(String reason, long waitNanos) {
+        cancelReplacements();
+        List<WorkerProcess> live = workers(worker -> worker.handle.isAlive());
+        for (WorkerProcess worker : live) {
+            askToLeave(worker, ShutdownRequest.SHUTDOWN);
+            kill(worker, reason);
+        }
+        long deadline = clock.nanoTime() + waitNanos;
+        for (WorkerProcess worker : live) {
+            try {
+                worker.handle.awaitExit(Math.max(1, deadline - clock.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return workers(worker -> !worker.handle.isAlive());
+    }
+
     /** The worker has exited: the slot is empty, its shared record cleared. */
     void forget(WorkerProcess worker) {
         PoolSlot slot = slots[worker.slot];

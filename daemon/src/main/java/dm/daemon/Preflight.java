@@ -2,7 +2,6 @@ package dm.daemon;
 
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +11,12 @@ import dm.config.ConfigException;
 import dm.config.ServerConfig;
 import dm.handler.ConnectionHandler;
 import dm.text.Shown;
+import dm.worker.HandlerClassLoader;
 
 /**
  * Checks what only the file system can tell, before any worker starts: the extra class path
- * exists and the handler class is there and is a handler. Part of {@code --check} too.
+ * exists and the handler class is there and is a handler; and the handler takes its handler.*
+ * settings (see {@link HandlerCheck}). Part of {@code --check} too.
  */
 final class Preflight {
 
@@ -35,17 +36,22 @@ final class Preflight {
             }
         }
         String name = config.handlerClass();
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), Preflight.class.getClassLoader())) {
-            Class<?> type = Class.forName(name, false, loader);
+        boolean hasConfigureStep;
+        try (HandlerClassLoader loader = new HandlerClassLoader(urls)) { // as the workers load it
+            Class<?> type = loader.handlerClass(name, false);
             if (!ConnectionHandler.class.isAssignableFrom(type)) {
                 throw new ConfigException(config.file() + ": worker.handler = " + Shown.quoted(name) + ": does not implement "
                         + ConnectionHandler.class.getName());
             }
+            hasConfigureStep = HandlerCheck.hasConfigureStep(type);
         } catch (ClassNotFoundException | LinkageError e) {
             throw new ConfigException(config.file() + ": worker.handler = " + Shown.quoted(name)
                     + ": class not found (check worker.classpath)");
         } catch (java.io.IOException e) {
             throw new ConfigException(config.file() + ": worker.classpath: " + e.getMessage());
+        }
+        if (hasConfigureStep) {
+            HandlerCheck.run(config);
         }
     }
 }

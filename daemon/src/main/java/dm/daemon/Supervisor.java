@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final ConfigReader configReader;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -49,8 +50,12 @@ final class Supervisor {
     /** Why the pool cannot go on (workers cannot boot); null while it can. */
     private String stopReason;
     private long nextTickNanos;
+    /** While -wdown reports drain (agent.drain-ms) and the pool serves on: when the workers are to stop accepting. */
+    private Long drainEndsNanos;
 
-    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe) {
+    Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
+            ConfigReader configReader) {
+        this.configReader = configReader;
         this.control = scoreboard.control();
         this.clock = clock;
         this.current = first;
@@ -144,6 +149,11 @@ final class Supervisor {
     private void tick() {
         switch (status) {
             case WAIT_DOWN:
+                if (drainEndsNanos != null && clock.nanoTime() - drainEndsNanos >= 0) {
+                    stopAccepting();
+                } else if (drainEndsNanos != null) {
+                    serve();
+                }
                 timeouts.killLateLeavers(current.config(), status.label());
                 break;
             case CHILD_RESTART:
@@ -189,6 +199,8 @@ final class Supervisor {
         } else if (event instanceof SupervisorEvent.Restart restartEvent) {
             log.info("{}: restarting workers", restartEvent.cause());
             transition(ParentStatus.CHILD_RESTART, 0);
+        } else if (event instanceof SupervisorEvent.ConfigRead read) {
+            onConfigRead(read.command(), read.config());
         } else if (event instanceof SupervisorEvent.Command command) {
             log.info("dm-ctl asks for {}", command.requested().label());
             transition(command.requested(), command.sequence());
@@ -228,8 +240,13 @@ final class Supervisor {
                 break;
             case WAIT_DOWN:
                 enterStatus(ParentStatus.WAIT_DOWN, commandSequence);
-                pool.cancelReplacements();
-                pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
+                int drainMillis = current.config().agentDrainMillis();
+                if (drainMillis == 0) {
+                    stopAccepting();
+                } else {
+                    log.info("wait-down: the agent endpoint says drain; the workers stop accepting in {} ms", drainMillis);
+                    drainEndsNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+                }
                 break;
             case CHILD_RESTART:
                 beginRestart(commandSequence);
@@ -239,8 +256,21 @@ final class Supervisor {
         }
     }
 
+    private void stopAccepting() {
+        drainEndsNanos = null;
+        pool.cancelReplacements();
+        pool.workers().forEach(worker -> pool.askToLeave(worker, ShutdownRequest.SHUTDOWN));
+    }
+
     private void beginRestart(long commandSequence) {
-        Optional<ServerConfig> fresh = ConfigReload.reload(current.config());
+        configReader.read(current.config(), fresh -> enqueue(new SupervisorEvent.ConfigRead(commandSequence, fresh)));
+    }
+
+    private void onConfigRead(long commandSequence, Optional<ServerConfig> fresh) {
+        if (goingDown()) {
+            control.complete(commandSequence, Control.Result.DONE);
+            return;
+        }
         Generation next = null;
         if (fresh.isPresent()) {
             try {
@@ -286,31 +316,17 @@ final class Supervisor {
         control.setStatus(next);
     }
 
+    /** Going down; not yet while -wdown drains: until then workers are replaced as usual. */
     private boolean goingDown() {
-        return status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN || stopReason != null;
+        return (status == ParentStatus.WAIT_DOWN && drainEndsNanos == null) || status == ParentStatus.FORCE_DOWN
+                || stopReason != null;
     }
 
     /** Last words, whatever the path out: kills every worker and waits for them. */
     private void killAllWorkers(String reason) {
-        pool.cancelReplacements();
-        List<WorkerProcess> live = pool.workers(worker -> worker.handle.isAlive());
-        for (WorkerProcess worker : live) {
-            pool.askToLeave(worker, ShutdownRequest.SHUTDOWN);
-            pool.kill(worker, reason);
-        }
-        long deadline = clock.nanoTime() + FORCE_DOWN_WAIT_NANOS;
-        for (WorkerProcess worker : live) {
-            try {
-                worker.handle.awaitExit(Math.max(1, deadline - clock.nanoTime()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        events.clear();
-        for (WorkerProcess worker : pool.workers(worker -> !worker.handle.isAlive())) {
-            reaper.reap(worker, worker.handle.exitValue(), Reaper.Mode.GOING_DOWN, current);
-        }
+        List<WorkerProcess> exited = pool.killAll(reason, FORCE_DOWN_WAIT_NANOS);
+        events.clear(); // their exits, reaped here
+        exited.forEach(worker -> reaper.reap(worker, worker.handle.exitValue(), Reaper.Mode.GOING_DOWN, current));
     }
 
     /** The dm-ctl command that ended the supervisor, to be marked complete on the way out. */

@@ -24,6 +24,10 @@ sealed interface SupervisorEvent {
     record Command(long sequence, ParentStatus requested) implements SupervisorEvent {
     }
 
+    /** The configuration file was read again for the restart dm-ctl or SIGHUP asked for; empty: refused. */
+    record ConfigRead(long command, java.util.Optional<dm.config.ServerConfig> config) implements SupervisorEvent {
+    }
+
     /** The JDK's process reaper saw a worker exit. */
     record WorkerExited(WorkerProcess worker, int exitValue) implements SupervisorEvent {
     }

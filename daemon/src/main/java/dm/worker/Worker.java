@@ -9,15 +9,17 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
 import dm.config.ConfigException;
+import dm.config.ConfigSnapshot;
 import dm.config.ServerConfig;
 import dm.config.Settings;
-import dm.handler.ConnectionHandler;
+import dm.handler.HandlerSettings;
 import dm.handler.WorkerContext;
 import dm.net.Addresses;
 import dm.scoreboard.Scoreboard;
@@ -40,6 +42,7 @@ final class Worker implements WorkerContext {
     private final int slotIndex;
     private final long supervisorPid;
     private final long pid = ProcessHandle.current().pid();
+    private HandlerSettings settings = HandlerSettings.of(Map.of());
 
     Worker(Path configFile, int slotIndex, long supervisorPid) {
         this.configFile = configFile;
@@ -50,21 +53,19 @@ final class Worker implements WorkerContext {
     int run() {
         Scoreboard scoreboard;
         Slot slot;
-        ConnectionHandler handler;
+        LoadedHandler handler;
         ServerSocketChannel listener;
         ReadTimeouts readTimeouts;
         try {
-            ServerConfig config = ServerConfig.loadSnapshot(configFile);
+            ServerConfig config = ConfigSnapshot.read(configFile);
             readTimeouts = ReadTimeouts.of(config);
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
-            handler = HandlerLoader.load(config.handlerClass());
-            try {
-                handler.start(this);
-            } catch (Throwable e) { // an Error too (AssertionError, say): a clear boot failure, not a crash to respawn
-                throw new BootException("worker.handler = '" + config.handlerClass() + "': start failed: " + e);
-            }
+            settings = HandlerSettings.of(config.handlerSettings());
+            handler = HandlerLoader.load(config);
+            handler.configure(settings);
+            handler.start(this);
             listener = inheritedListener();
         } catch (ConfigException | ScoreboardException | BootException e) {
             log.error("cannot boot: {}", e.getMessage());
@@ -116,7 +117,7 @@ final class Worker implements WorkerContext {
     }
 
     /** Serves one connection; returns this worker's call count. */
-    private long serve(ConnectionHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
+    private long serve(LoadedHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
             ReadTimeouts timeouts) {
         InetSocketAddress client = null;
         AcceptedConnection connection = null;
@@ -188,5 +189,10 @@ final class Worker implements WorkerContext {
     @Override
     public Logger log() {
         return log;
+    }
+
+    @Override
+    public HandlerSettings settings() {
+        return settings;
     }
 }

@@ -11,7 +11,7 @@ import dm.logging.ProcessIdentity;
 /**
  * Entry point of a worker JVM: {@code WorkerMain CONFIG_SNAPSHOT SLOT SUPERVISOR_PID}. Started only
  * by the supervisor, with the listening socket on fd 0, a pipe to the supervisor on fds 1 and 2, and
- * the configuration the supervisor validated (see ServerConfig.writeSnapshot).
+ * the configuration the supervisor validated (see dm.config.ConfigSnapshot).
  */
 public final class WorkerMain {
 

@@ -44,7 +44,7 @@ public final class HandlerJars {
     }
 
     /**
-     * Compiles {@code sources} (class name to source text) against dm-common and slf4j-api with the
+     * Compiles {@code sources} (class name to source text) against dm-handler-api and slf4j-api with the
      * JDK's compiler, and writes the classes into {@code jar}, through a temporary name and an atomic
      * rename: a reader never sees half a jar.
      */
