@@ -8,19 +8,35 @@ package dm.text;
 public final class Shown {
     /** Characters of a value an error line shows before it cuts the rest. */
     public static final int MAX_CHARS = 80;
+    /** Characters of an exception's description: its class and message say more than a value does. */
+    public static final int MAX_FAILURE_CHARS = 240;
 
     private Shown() {
     }
 
     /** {@code text} cut to a readable length, control characters escaped. */
     public static String value(String text) {
+        return cut(text, MAX_CHARS);
+    }
+
+    /** {@code 'text'}, cut as {@link #value}. */
+    public static String quoted(String text) {
+        return "'" + value(text) + "'";
+    }
+
+    /** An exception as a log line shows it (its toString), cut at {@link #MAX_FAILURE_CHARS}. */
+    public static String failure(Throwable e) {
+        return cut(String.valueOf(e), MAX_FAILURE_CHARS);
+    }
+
+    private static String cut(String text, int maxChars) {
         if (text == null) {
             return "null";
         }
         StringBuilder out = new StringBuilder();
         int shown = 0;
         for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
-            if (shown == MAX_CHARS) {
+            if (shown == maxChars) {
                 return out.append("… (").append(text.codePointCount(0, text.length())).append(" characters)").toString();
             }
             int c = text.codePointAt(i);
@@ -39,10 +55,5 @@ public final class Shown {
             shown++;
         }
         return out.toString();
-    }
-
-    /** {@code 'text'}, cut as {@link #value}. */
-    public static String quoted(String text) {
-        return "'" + value(text) + "'";
     }
 }

@@ -32,4 +32,12 @@ class ShownTest {
         String shown = Shown.value(clefs);
         assertEquals("\uD834\uDD1E".repeat(80) + "… (100 characters)", shown);
     }
+
+    @Test
+    void anExceptionKeepsMoreOfItsMessage() {
+        String message = "m".repeat(1000);
+        assertEquals("java.lang.IllegalStateException: " + "m".repeat(240 - 33) + "… (1033 characters)",
+                Shown.failure(new IllegalStateException(message)));
+        assertEquals("java.io.IOException: two\\nlines", Shown.failure(new java.io.IOException("two\nlines")));
+    }
 }

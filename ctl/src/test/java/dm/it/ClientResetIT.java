@@ -93,8 +93,10 @@ class ClientResetIT {
                     + " connection: java\\.(net\\.Socket|io\\.IO)Exception: (Connection reset( by peer)?|Broken pipe)$")).count();
             return debug == resets ? Optional.of(all) : Optional.empty();
         }, resets + " DEBUG lines 'reset the connection'");
-        List<String> warnings = lines.stream().filter(l -> l.contains("WARN") || l.contains("handler failed")).toList();
-        assertEquals(List.of(), warnings, "no warning for a client reset");
+        // (The supervisor may warn that pool.max was reached while both workers were busy: not about resets.)
+        List<String> warnings = lines.stream()
+                .filter(l -> l.matches(".* (WARN|ERROR) +dm\\[\\d+\\] slot \\d+: .*") || l.contains("handler failed")).toList();
+        assertEquals(List.of(), warnings, "no worker warns about a client reset");
         System.out.println("ClientResetIT: " + lines.stream().filter(l -> l.contains("reset the connection")).findFirst()
                 .orElseThrow());
         // The pool serves on.

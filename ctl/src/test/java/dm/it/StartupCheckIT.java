@@ -170,8 +170,8 @@ class StartupCheckIT {
         Path scoreboard = run.resolve("dm.scoreboard");
         Path config = config(Map.of("scoreboard.file", scoreboard.toString()));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        assertCheckAndStartRefuse(asNobody, config, 77, "dm-daemon: scoreboard.file = " + scoreboard
-                + ": permission denied: user ", " cannot read and write the directory " + run);
+        assertCheckAndStartRefuse(asNobody, config, 77, "dm-daemon: permission denied: " + run + ": user ",
+                " may not read and write there (scoreboard.file = " + scoreboard + ")");
     }
 
     @Test

@@ -40,10 +40,11 @@ final class ScoreboardPlace {
             return problems;
         }
         if (!mayWriteIn(existing)) {
-            String what = existing.equals(directory) ? "directory " + directory
-                    : "directory " + existing + " (to create " + directory + ")";
-            problems.add(new StartupProblem(ExitCodes.PERMISSION_DENIED, key + ": permission denied: user "
-                    + System.getProperty("user.name") + " cannot read and write the " + what));
+            // "permission denied: PATH" first, as the scoreboard's own refusals say it.
+            String what = existing.equals(directory) ? "may not read and write there"
+                    : "may not create " + directory + " there";
+            problems.add(new StartupProblem(ExitCodes.PERMISSION_DENIED, "permission denied: " + existing + ": user "
+                    + System.getProperty("user.name") + " " + what + " (" + key + ")"));
             return problems;
         }
         // The scoreboard and the snapshot are replaced by a rename; the lock file is opened as it is.
@@ -60,8 +61,8 @@ final class ScoreboardPlace {
         } else if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             problems.add(new StartupProblem(ExitCodes.CONFIG, key + ": the " + what + " " + file + " is a directory"));
         } else if (openedInPlace && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(file)) {
-            problems.add(new StartupProblem(ExitCodes.PERMISSION_DENIED, key + ": permission denied: user "
-                    + System.getProperty("user.name") + " cannot write the " + what + " " + file));
+            problems.add(new StartupProblem(ExitCodes.PERMISSION_DENIED, "permission denied: " + file + ": user "
+                    + System.getProperty("user.name") + " may not write the " + what + " (" + key + ")"));
         }
     }
 

@@ -140,15 +140,15 @@ final class Worker implements WorkerContext {
             if (!(e instanceof StackOverflowError)) {
                 throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
             }
-            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
+            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
         } catch (Throwable e) {
             if (ClientReset.causedBy(e)) {
                 scoreboard.control().countClientReset();
-                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.value(e.toString()));
+                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.failure(e));
             } else {
                 // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
                 // this one connection, not the worker.
-                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.value(e.toString()));
+                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
             }
         } finally {
             slot.endConnection();

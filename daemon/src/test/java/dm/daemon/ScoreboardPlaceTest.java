@@ -63,7 +63,7 @@ class ScoreboardPlaceTest {
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("r-xr-xr-x"));
         assumeFalse(Files.isWritable(run), "running as root: the mode does not stop writing");
         Path scoreboard = run.resolve("dm.scoreboard");
-        assertEquals(List.of(new StartupProblem(77, "scoreboard.file = " + scoreboard + ": permission denied: user "
-                + System.getProperty("user.name") + " cannot read and write the directory " + run)), check(scoreboard));
+        assertEquals(List.of(new StartupProblem(77, "permission denied: " + run + ": user " + System.getProperty("user.name")
+                + " may not read and write there (scoreboard.file = " + scoreboard + ")")), check(scoreboard));
     }
 }
