@@ -2,6 +2,7 @@ package dm.it.kit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +37,12 @@ public final class Processes {
 
     /** The arguments the process was started with, joined by spaces; empty once it is gone (or a zombie). */
     public static String commandLine(ProcessHandle process) {
+        return commandLine(process.pid());
+    }
+
+    private static String commandLine(long pid) {
         try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
             return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
@@ -59,13 +64,26 @@ public final class Processes {
         return commandLine.contains("dm.worker.WorkerMain");
     }
 
-    /** Every running process but this JVM whose command line contains {@code path} (a test directory, a configuration). */
+    /**
+     * Every running process but this JVM whose command line contains {@code path} (a test directory, a
+     * configuration). Tests poll this: it reads one file per process, /proc/PID/cmdline, and looks
+     * closer only at the processes that match.
+     */
     public static List<ProcessHandle> mentioning(Path path) {
         String marker = path.toAbsolutePath().toString();
         long self = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self && running(p) && commandLine(p).contains(marker))
-                .collect(Collectors.toList());
+        List<ProcessHandle> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                if (pid != self && commandLine(pid).contains(marker)) {
+                    ProcessHandle.of(pid).filter(Processes::running).ifPresent(found::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc", e);
+        }
+        return found;
     }
 
     /** The supervisor and worker JVMs among {@link #mentioning}. */
