@@ -128,8 +128,12 @@ class SilentClientsIT {
         } finally {
             silent.forEach(SilentClientsIT::reset);
         }
-        List<LogTimes.Hit> closings = LogTimes.find(daemon.logLines(), "slot \\d+: closing 127\\.0\\.0\\.1:\\d+: nothing received"
-                + " for " + firstByteMillis + " ms \\(worker\\.first-byte-timeout-ms\\)$");
+        String closing = "slot \\d+: closing 127\\.0\\.0\\.1:\\d+: nothing received for " + firstByteMillis
+                + " ms \\(worker\\.first-byte-timeout-ms\\)$";
+        // The workers' lines reach the log through the supervisor's relay, a little after the close itself.
+        Await.until(Duration.ofSeconds(10), () -> LogTimes.find(daemon.logLines(), closing).size() >= silentCount,
+                "a closing line for each silent connection");
+        List<LogTimes.Hit> closings = LogTimes.find(daemon.logLines(), closing);
         assertEquals(silentCount, closings.size(), "one closing line per silent connection");
 
         // Once the first byte has come, a pause longer than the first-byte timeout is not cut.
