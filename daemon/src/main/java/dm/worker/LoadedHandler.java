@@ -23,29 +23,29 @@ final class LoadedHandler {
     }
 
     void configure(HandlerSettings settings) throws BootException {
+        bootStep("configure", () -> handler.configure(settings));
+    }
+
+    void start(WorkerContext context) throws BootException {
+        bootStep("start", () -> handler.start(context));
+    }
+
+    /** A step of the boot in the handler's loader; whatever it throws, an Error too, is a clear boot failure. */
+    private void bootStep(String step, HandlerStep call) throws BootException {
         ClassLoader previous = enter();
         try {
-            handler.configure(settings);
+            call.run();
         } catch (InvalidSettingException e) {
             throw refused(e);
-        } catch (Throwable e) { // an Error too: a clear boot failure, not a crash to respawn
-            throw new BootException("worker.handler = '" + className + "': configure failed: " + e);
+        } catch (Throwable e) { // not a crash to respawn
+            throw new BootException("worker.handler = '" + className + "': " + step + " failed: " + e);
         } finally {
             leave(previous);
         }
     }
 
-    void start(WorkerContext context) throws BootException {
-        ClassLoader previous = enter();
-        try {
-            handler.start(context);
-        } catch (InvalidSettingException e) {
-            throw refused(e);
-        } catch (Throwable e) { // an Error too (AssertionError, say): a clear boot failure, not a crash to respawn
-            throw new BootException("worker.handler = '" + className + "': start failed: " + e);
-        } finally {
-            leave(previous);
-        }
+    private interface HandlerStep {
+        void run() throws Exception;
     }
 
     void handle(Connection connection) throws Exception {
