@@ -1,0 +1,111 @@
+package dm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dm.it.kit.Await;
+import dm.it.kit.DaemonUnderTest;
+import dm.it.kit.Daemons;
+import dm.it.kit.DmExtension;
+import dm.it.kit.Exec;
+import dm.it.kit.LogTimes;
+
+/**
+ * Benchmark, not a timed test: how long a worker takes from the supervisor's spawn to accepting,
+ * against a bare JVM ({@code java -version} with the workers' JVM options) measured in the same run,
+ * turn and turn about; then how soon the first of many workers started at once accepts. It prints
+ * the figures and asserts only that they were taken. Skipped with -Ddm.benchmark.skip=true.
+ */
+@ExtendWith(DmExtension.class)
+class BootBenchmarkIT {
+    private static final int ROUNDS = 5;
+    private static final int AT_ONCE = 6;
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String WORKER_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void spawnToAcceptingAgainstABareJvm(Daemons daemons) throws Exception {
+        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "2", "pool.min-spare", "0",
+                "worker.class-archive", "true", "worker.min-uptime-ms", "0", "worker.jvm-options", WORKER_OPTIONS));
+        daemon.waitForLog("supervisor: class archive \\S+ written", TIMEOUT);
+        awaitAccepting(daemon, daemon.liveWorkersByLog().get(0));
+
+        List<Long> bare = new ArrayList<>();
+        List<Long> worker = new ArrayList<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            bare.add(bareJvmMillis());
+            worker.add(respawnMillis(daemon));
+        }
+        bare.sort(null);
+        worker.sort(null);
+        long bareMedian = bare.get(ROUNDS / 2);
+        long workerMedian = worker.get(ROUNDS / 2);
+        System.out.printf("BootBenchmarkIT: JDK %d, %d cores: bare JVM (java -version) median %d ms %s;"
+                + " worker spawn to accepting (from the class archive) median %d ms %s; ratio %.1f%n",
+                Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), bareMedian, bare, workerMedian,
+                worker, (double) workerMedian / bareMedian);
+        assertEquals(ROUNDS, worker.size());
+
+        // A second daemon reuses the archive and starts AT_ONCE workers together.
+        assertEquals(0, Exec.ctl(dir, daemon.config(), "-fdown").exitCode());
+        daemon.awaitExit(TIMEOUT);
+        DaemonUnderTest many = daemons.start(dir, Map.of("pool.min", "" + AT_ONCE, "pool.max", "" + AT_ONCE,
+                "pool.min-spare", "0", "worker.class-archive", "true", "worker.jvm-options", WORKER_OPTIONS));
+        Await.until(TIMEOUT, () -> LogTimes.find(many.logLines(), "slot \\d+: accepting connections").size() >= AT_ONCE,
+                AT_ONCE + " workers accepting");
+        List<String> lines = many.logLines();
+        long first = LogTimes.find(lines, "supervisor: worker \\d+ \\(slot \\d+\\) started").get(0).millis();
+        List<LogTimes.Hit> accepting = LogTimes.find(lines, "slot \\d+: accepting connections");
+        List<Long> after = new ArrayList<>();
+        accepting.forEach(hit -> after.add(hit.millis() - first));
+        System.out.printf("BootBenchmarkIT: JDK %d, %d cores: %d workers started together (from the class archive):"
+                + " first accepting %d ms after the first spawn, last %d ms %s%n", Runtime.version().feature(),
+                Runtime.getRuntime().availableProcessors(), AT_ONCE, after.get(0), after.get(after.size() - 1), after);
+        assertTrue(after.size() >= AT_ONCE);
+    }
+
+    /** Kills the pool's one worker and returns its replacement's spawn-to-accepting time, from the log. */
+    private static long respawnMillis(DaemonUnderTest daemon) {
+        long victim = daemon.liveWorkersByLog().get(0);
+        int before = daemon.logLines().size();
+        assertTrue(ProcessHandle.of(victim).map(ProcessHandle::destroyForcibly).orElse(false), "kill " + victim);
+        LogTimes.Hit started = Await.value(TIMEOUT, () -> {
+            List<String> lines = daemon.logLines();
+            return LogTimes.find(lines.subList(Math.min(before, lines.size()), lines.size()),
+                    "supervisor: worker (\\d+) \\(slot 0\\) started").stream().findFirst();
+        }, "the replacement of worker " + victim);
+        return awaitAccepting(daemon, Long.parseLong(started.group(1))) - started.millis();
+    }
+
+    /** The time of worker {@code pid}'s "accepting" line, once it is there. */
+    private static long awaitAccepting(DaemonUnderTest daemon, long pid) {
+        return Await.value(TIMEOUT, () -> LogTimes.find(daemon.logLines(), "dm\\[" + pid + "\\] slot \\d+: accepting")
+                .stream().findFirst(), "worker " + pid + " accepting").millis();
+    }
+
+    /** Wall time of {@code java -version} with the workers' options (no dm, no class path). */
+    private long bareJvmMillis() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(WORKER_OPTIONS.split(" ")));
+        command.add("-version");
+        Exec.Result result = Exec.run(dir, TIMEOUT, command);
+        assertEquals(0, result.exitCode(), result::toString);
+        return result.elapsed().toMillis();
+    }
+}
