@@ -59,6 +59,7 @@ class JvmFlagsTest {
         assertTrue(jdk17.contains("-Dchronicle.analytics.disable=true") && jdk17.contains("-Dchronicle.announcer.disable=true"),
                 jdk17::toString);
         assertFalse(jdk17.contains("--enable-native-access=ALL-UNNAMED"), jdk17::toString);
+        assertTrue(jdk17.contains("-XX:-UsePerfData"), () -> "no /tmp/hsperfdata_* per JVM: " + jdk17);
         List<String> jdk24 = JvmFlags.forFeatureRelease(24);
         assertEquals(jdk17, jdk24.subList(0, jdk17.size()));
         assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),

@@ -221,6 +221,12 @@ public final class ServerConfig {
         return get(Settings.POOL_MAX_SPAWN_RATE);
     }
 
+    /** pool.max-booting, with 0 taken as the machine's cores. */
+    public int maxBooting() {
+        int max = get(Settings.POOL_MAX_BOOTING);
+        return max > 0 ? max : Runtime.getRuntime().availableProcessors();
+    }
+
     public boolean classArchive() {
         return get(Settings.WORKER_CLASS_ARCHIVE);
     }

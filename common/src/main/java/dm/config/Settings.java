@@ -82,9 +82,15 @@ public final class Settings {
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
                     + " 1: one at a time.");
 
+    public static final Setting<Integer> POOL_MAX_BOOTING = Setting.integer("pool.max-booting", 0, 0, 4096,
+            "Most worker JVMs booting at the same time (started, not yet accepting); the others wait their turn, so"
+                    + " that on few cores the first of many accepts sooner instead of all sharing the CPU until"
+                    + " the end. 0: as many as the machine has cores.");
+
     public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
-            "Start workers from a class data sharing archive (AppCDS) that the first worker writes beside the"
-                    + " scoreboard: about 40% less CPU and time per worker start. false: plain JVM starts.");
+            "Start workers from a class archive that the first worker writes beside the scoreboard (an AOT"
+                    + " cache from JDK 25 on, an AppCDS archive before): about half the CPU and time per worker"
+                    + " start. A stale or unusable one is never used. false: plain JVM starts.");
 
     public static final Setting<Integer> WORKER_MAX_REQUESTS = Setting.integer("worker.max-requests", 0, 0, Integer.MAX_VALUE,
             "A worker leaves after this many connections and a fresh one takes its place (its replacement starts"
@@ -143,7 +149,7 @@ public final class Settings {
                     + " (HAProxy's agent-inter, 2 s by default). -fdown does not wait.");
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
-            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
+            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, POOL_MAX_BOOTING, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,

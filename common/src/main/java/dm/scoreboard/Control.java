@@ -40,6 +40,7 @@ public final class Control {
     public void announce(long pid, long startedMillis) {
         value.setOrderedStartedMillis(startedMillis);
         value.setOrderedPid(pid);
+        value.setOrderedListenQueue(-1);
         value.setOrderedState(ParentStatus.NORMAL.ordinal());
     }
 
@@ -73,7 +74,10 @@ public final class Control {
         value.setOrderedPort(port);
     }
 
-    /** The listen backlog the daemon asked for (-1: unknown, the socket was inherited). */
+    /**
+     * The listen backlog: the one the daemon asked for, or for an inherited socket (systemd's) the
+     * one the kernel reports; -1 until the supervisor has read it.
+     */
     public int backlog() {
         return value.getVolatileBacklog();
     }
@@ -87,7 +91,14 @@ public final class Control {
         return value.getVolatileMaxQueue();
     }
 
+    /** Connections waiting to be accepted at the supervisor's last look (every tick); -1 until it looked. */
+    public long listenQueue() {
+        return value.getVolatileListenQueue();
+    }
+
+    /** Supervisor: the accept queue now (from TCP_INFO); keeps the longest seen too. */
     public void recordListenQueue(long length) {
+        value.setOrderedListenQueue(length);
         if (length > value.getVolatileMaxQueue()) {
             value.setOrderedMaxQueue(length);
         }

@@ -123,4 +123,11 @@ public interface SlotValue {
     void setClientResets(long v);
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
+
+    // Since issue 11 (control record only): the accept queue at the supervisor's last look (TCP_INFO).
+
+    long getListenQueue();
+    void setListenQueue(long v);
+    long getVolatileListenQueue();
+    void setOrderedListenQueue(long v);
 }

@@ -5,14 +5,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dm.net.ListenQueue;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
 
-/** Everything dm-ctl shows about a daemon, read from the scoreboard (and /proc) at one moment. */
+/**
+ * Everything dm-ctl shows about a daemon, read from the scoreboard at one moment. The listen queue
+ * too is what the supervisor published there on its last tick: dm-ctl reads no /proc/net/tcp.
+ */
 record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, long startedMillis, int port,
         Path scoreboardFile, long accepted, long maxBusy, long maxReached, long slowRequests, long clientResets,
         long timeoutKills, long listenQueue, long maxListenQueue, int backlog, String scoreboardLine, List<Worker> workers) {
@@ -43,7 +45,7 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
         int port = control.port();
         return new PoolSnapshot(now, control.supervisorPid(), control.status(), control.startedMillis(), port,
                 scoreboard.file(), control.accepted(), control.maxBusy(), control.maxReached(), control.slowRequests(),
-                control.clientResets(), control.timeoutKills(), port > 0 ? ListenQueue.length(port) : -1,
+                control.clientResets(), control.timeoutKills(), control.listenQueue(),
                 control.maxListenQueue(), control.backlog(), line.toString(), workers);
     }
 

@@ -85,7 +85,7 @@ final class StatusFormat {
         metric(out, "dm_accepted_connections_total", "counter", "Connections accepted by every worker", s.accepted());
         metric(out, "dm_listen_queue", "gauge", "Connections waiting in the accept queue", s.listenQueue());
         metric(out, "dm_listen_queue_max_seen", "gauge", "Longest accept queue seen since start", s.maxListenQueue());
-        metric(out, "dm_listen_backlog", "gauge", "Size of the accept queue (-1: inherited socket)", s.backlog());
+        metric(out, "dm_listen_backlog", "gauge", "Size of the accept queue, as the kernel has it (-1: not read yet)", s.backlog());
         out.append("# HELP dm_workers Workers by state\n# TYPE dm_workers gauge\n");
         for (WorkerState state : new WorkerState[] {WorkerState.IDLE, WorkerState.BUSY, WorkerState.STARTING,
             WorkerState.EXITING}) {

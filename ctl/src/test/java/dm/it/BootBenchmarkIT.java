@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,19 +48,23 @@ class BootBenchmarkIT {
         awaitAccepting(daemon, daemon.liveWorkersByLog().get(0));
 
         List<Long> bare = new ArrayList<>();
+        List<Long> bareCpu = new ArrayList<>();
         List<Long> worker = new ArrayList<>();
+        List<Long> workerCpu = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {
-            bare.add(bareJvmMillis());
-            worker.add(respawnMillis(daemon));
+            long[] bareRun = bareJvm();
+            bare.add(bareRun[0]);
+            bareCpu.add(bareRun[1]);
+            long[] workerRun = respawn(daemon);
+            worker.add(workerRun[0]);
+            workerCpu.add(workerRun[1]);
         }
-        bare.sort(null);
-        worker.sort(null);
-        long bareMedian = bare.get(ROUNDS / 2);
-        long workerMedian = worker.get(ROUNDS / 2);
-        System.out.printf("BootBenchmarkIT: JDK %d, %d cores: bare JVM (java -version) median %d ms %s;"
-                + " worker spawn to accepting (from the class archive) median %d ms %s; ratio %.1f%n",
-                Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), bareMedian, bare, workerMedian,
-                worker, (double) workerMedian / bareMedian);
+        System.out.printf("BootBenchmarkIT: JDK %d, %d cores, load average %s: bare JVM (java -version) median %d ms"
+                + " %s, CPU %d ms %s; worker spawn to accepting (from the class archive) median %d ms %s, CPU %d ms %s;"
+                + " ratio %.1f (wall), %.1f (CPU)%n", Runtime.version().feature(),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), median(bare), bare, median(bareCpu), bareCpu,
+                median(worker), worker, median(workerCpu), workerCpu, (double) median(worker) / median(bare),
+                (double) median(workerCpu) / Math.max(1, median(bareCpu)));
         assertEquals(ROUNDS, worker.size());
 
         // A second daemon reuses the archive and starts AT_ONCE workers together.
@@ -79,8 +85,8 @@ class BootBenchmarkIT {
         assertTrue(after.size() >= AT_ONCE);
     }
 
-    /** Kills the pool's one worker and returns its replacement's spawn-to-accepting time, from the log. */
-    private static long respawnMillis(DaemonUnderTest daemon) {
+    /** Kills the pool's one worker; its replacement's spawn-to-accepting time (from the log) and CPU time then. */
+    private static long[] respawn(DaemonUnderTest daemon) {
         long victim = daemon.liveWorkersByLog().get(0);
         int before = daemon.logLines().size();
         assertTrue(ProcessHandle.of(victim).map(ProcessHandle::destroyForcibly).orElse(false), "kill " + victim);
@@ -89,7 +95,37 @@ class BootBenchmarkIT {
             return LogTimes.find(lines.subList(Math.min(before, lines.size()), lines.size()),
                     "supervisor: worker (\\d+) \\(slot 0\\) started").stream().findFirst();
         }, "the replacement of worker " + victim);
-        return awaitAccepting(daemon, Long.parseLong(started.group(1))) - started.millis();
+        long pid = Long.parseLong(started.group(1));
+        long accepting = awaitAccepting(daemon, pid);
+        return new long[] {accepting - started.millis(), cpuMillis(Long.toString(pid), 13)};
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * From /proc/PID/stat, in ms: {@code first} 13 for utime + stime, 15 for cutime + cstime (the
+     * CPU of the children this process has reaped).
+     */
+    private static long cpuMillis(String pid, int first) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[first - 2]) + Long.parseLong(fields[first - 1])) * 10;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The time of worker {@code pid}'s "accepting" line, once it is there. */
@@ -98,14 +134,18 @@ class BootBenchmarkIT {
                 .stream().findFirst(), "worker " + pid + " accepting").millis();
     }
 
-    /** Wall time of {@code java -version} with the workers' options (no dm, no class path). */
-    private long bareJvmMillis() {
+    /**
+     * Wall time and CPU time of {@code java -version} with the workers' options (no dm, no class
+     * path); its CPU is what this JVM's reaped children used meanwhile.
+     */
+    private long[] bareJvm() {
+        long childrenBefore = cpuMillis("self", 15);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(WORKER_OPTIONS.split(" ")));
         command.add("-version");
         Exec.Result result = Exec.run(dir, TIMEOUT, command);
         assertEquals(0, result.exitCode(), result::toString);
-        return result.elapsed().toMillis();
+        return new long[] {result.elapsed().toMillis(), cpuMillis("self", 15) - childrenBefore};
     }
 }

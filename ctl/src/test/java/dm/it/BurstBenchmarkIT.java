@@ -148,7 +148,7 @@ class BurstBenchmarkIT {
 
     private boolean archiveWritten() {
         try (var files = Files.list(dir)) {
-            return files.anyMatch(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.jsa"));
+            return files.anyMatch(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot)"));
         } catch (java.io.IOException e) {
             return false;
         }

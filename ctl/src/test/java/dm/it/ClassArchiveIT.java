@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
+import dm.it.kit.LogTimes;
 import dm.it.kit.PoolStatus;
 
 /**
- * worker.class-archive: the first worker writes an AppCDS archive beside the scoreboard, later
+ * worker.class-archive: the first worker writes an AppCDS archive (JDK 17) or an AOT cache (JDK 25)
+ * beside the scoreboard, later
  * workers start from it, a second daemon reuses it, and a change of worker.jvm-options makes a new
  * one. Prints the start-up time of workers with and without it.
  */
@@ -45,7 +48,7 @@ class ClassArchiveIT {
     void trainerWritesTheArchiveLaterWorkersUseItAndItIsReusedAndRenewed(Daemons daemons) throws Exception {
         Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
         DaemonUnderTest first = daemons.start(dir, settings);
-        first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
+        first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot) written", TIMEOUT);
         List<Path> archives = archives();
         assertEquals(1, archives.size(), "one archive beside the scoreboard: " + archives);
 
@@ -55,7 +58,8 @@ class ClassArchiveIT {
         PoolStatus status = first.awaitIdleWorkers(2, TIMEOUT);
         assertEquals(2, status.workerPids().size(), () -> "pool size after training and restart:\n" + status.text());
         for (long pid : status.workerPids()) {
-            assertTrue(commandLine(pid).contains("-XX:SharedArchiveFile=" + archives.get(0)),
+            String uses = Runtime.version().feature() >= 25 ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+            assertTrue(commandLine(pid).contains(uses + archives.get(0)),
                     () -> "worker " + pid + " starts from the archive: " + commandLine(pid));
         }
         try (Echo echo = new Echo(first.port())) {
@@ -79,15 +83,45 @@ class ClassArchiveIT {
         // Other worker options, other archive: the stale one goes, a trainer writes a new one.
         DaemonUnderTest third = daemons.start(dir, Map.of("worker.class-archive", "true", "pool.min", "2",
                 "pool.min-spare", "0", "worker.jvm-options", "-XX:+UseSerialGC -Xss512k -Xmx48m"));
-        third.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
+        third.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot) written", TIMEOUT);
         List<Path> renewed = archives();
         assertEquals(1, renewed.size(), "one archive: " + renewed);
         assertFalse(renewed.equals(archives), "a new archive for the new options");
     }
 
+    @Test
+    void anArchiveTheJvmCannotUseIsRefusedLoudlyAndTheWorkerStartsWithoutIt(Daemons daemons) throws Exception {
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.class-archive", "true", "pool.min", "1",
+                "pool.min-spare", "0", "worker.min-uptime-ms", "0"));
+        daemon.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot) written", TIMEOUT);
+        Path archive = archives().get(0);
+        int written = LogTimes.indexOf(daemon.logLines(), "class archive \\S+ written", 0);
+        long fromArchive = Await.value(TIMEOUT, () -> {
+            List<String> lines = daemon.logLines();
+            int started = LogTimes.indexOf(lines, "supervisor: worker \\d+ \\(slot 0\\) started", written);
+            return started < 0 ? java.util.Optional.empty()
+                    : java.util.Optional.of(Long.parseLong(lines.get(started).replaceAll(".* worker (\\d+) .*", "$1")));
+        }, "the worker started from the archive");
+        daemon.waitForLog("dm\\[" + fromArchive + "\\] slot 0: accepting", TIMEOUT);
+
+        // The archive is damaged (or made by another JDK): the next worker must not start without a word.
+        Files.delete(archive); // the JVM made it read-only
+        Files.write(archive, new byte[4096]);
+        ProcessHandle.of(fromArchive).ifPresent(ProcessHandle::destroyForcibly);
+        daemon.waitForLog("WARN  dm\\[\\d+\\] supervisor: worker \\d+ \\(slot 0\\): the JVM refused the class archive "
+                + archive.getFileName().toString().replace(".", "\\.") + " \\(see its output above\\); archive removed",
+                TIMEOUT);
+        PoolStatus status = daemon.awaitIdleWorkers(1, TIMEOUT);
+        try (Echo echo = new Echo(daemon.port())) {
+            echo.roundTrip("still served\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertFalse(daemon.logContains("workers cannot boot"), "the refusal is the archive's, not the pool's");
+        assertEquals(1, status.workerPids().size());
+    }
+
     private List<Path> archives() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.jsa"))
+            return files.filter(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot)"))
                     .sorted().collect(Collectors.toList());
         }
     }

@@ -31,6 +31,7 @@ import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
+import dm.it.kit.PoolStatus;
 import dm.it.kit.Processes;
 import dm.it.kit.Repo;
 
@@ -155,6 +156,7 @@ class HeldSocketRestartIT {
 
         List<String> events = new ArrayList<>();
         int ups = 0;
+        long inheritedBacklog = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (ups < RESTARTS + 1 && System.nanoTime() < deadline) {
             String line = holderOut.readLine();
@@ -164,6 +166,9 @@ class HeldSocketRestartIT {
             events.add(line);
             if (line.startsWith("up ")) {
                 ups++;
+                if (ups == 1) {
+                    inheritedBacklog = PoolStatus.parse(Exec.ctl(dir, config, "status").stdout()).backlog();
+                }
             }
         }
         running.set(false);
@@ -181,6 +186,8 @@ class HeldSocketRestartIT {
 
         assertEquals(RESTARTS + 1, ups, "every daemon came up: " + events + log());
         assertTrue(failures.isEmpty(), failures.size() + " failed connections, first: " + failures.peek());
+        // The socket is the holder's (as systemd's would be): the supervisor asks the kernel for its backlog.
+        assertEquals(128, inheritedBacklog, "dm-ctl status: backlog of the inherited socket");
         assertTrue(ok.get() > 0, "no connection was served");
         long cleanExits = events.stream().filter(e -> e.startsWith("exit ") && e.endsWith(" 0")).count();
         assertEquals(RESTARTS + 1, cleanExits, "every daemon exited 0 on SIGTERM: " + events);

@@ -70,8 +70,9 @@ class IdleCostBenchmarkIT {
         });
         Exec.Result status = Exec.ctl(dir, daemon.config(), "status");
         assertEquals(0, status.exitCode(), status::toString);
-        System.out.printf("IdleCostBenchmarkIT: JDK %d, %d TIME_WAIT sockets on the host; CPU over %d s idle: %s;"
-                + " dm-ctl status took %d ms%n", Runtime.version().feature(), timeWait, IDLE_SECONDS,
+        System.out.printf("IdleCostBenchmarkIT: JDK %d, load average %s, %d TIME_WAIT sockets on the host; CPU over"
+                + " %d s idle: %s; dm-ctl status took %d ms%n", Runtime.version().feature(),
+                Files.readString(Path.of("/proc/loadavg")).split(" ")[0], timeWait, IDLE_SECONDS,
                 String.join(", ", figures), status.elapsed().toMillis());
         assertTrue(figures.size() >= 3, "supervisor and two workers measured: " + figures);
     }

@@ -90,7 +90,7 @@ class NoFollowIT {
     void aClassArchiveThatIsALinkIsNotUsed(Daemons daemons) throws Exception {
         Map<String, String> settings = Map.of("worker.class-archive", "true", "pool.min", "2", "pool.min-spare", "0");
         DaemonUnderTest first = daemons.start(dir, settings);
-        first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.jsa written", TIMEOUT);
+        first.waitForLog("class archive dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot) written", TIMEOUT);
         assertEquals(0, Exec.ctl(dir, first.config(), "-fdown").exitCode());
         first.awaitExit(TIMEOUT);
         Path archive = archives().get(0);
@@ -107,7 +107,8 @@ class NoFollowIT {
         PoolStatus status = second.awaitIdleWorkers(2, TIMEOUT);
         for (long pid : status.workerPids()) {
             String commandLine = ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
-            assertFalse(commandLine.contains("SharedArchiveFile") || commandLine.contains("ArchiveClassesAtExit"),
+            assertFalse(commandLine.contains("SharedArchiveFile") || commandLine.contains("ArchiveClassesAtExit")
+                    || commandLine.contains("-XX:AOT"),
                     () -> "worker " + pid + " uses no archive: " + commandLine);
         }
         try (Echo echo = new Echo(second.port())) {
@@ -121,7 +122,7 @@ class NoFollowIT {
 
     private List<Path> archives() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.jsa"))
+            return files.filter(p -> p.getFileName().toString().matches("dm\\.scoreboard\\.worker-\\w+\\.(jsa|aot)"))
                     .sorted().collect(Collectors.toList());
         }
     }

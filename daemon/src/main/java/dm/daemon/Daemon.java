@@ -111,6 +111,7 @@ final class Daemon implements AutoCloseable {
             scoreboard.delete();
             scoreboard = null;
             Generation.removeSnapshots(config);
+            NativeLibraries.removeAll(config.scoreboardFile());
         }
         if (socket != null) {
             socket.close();

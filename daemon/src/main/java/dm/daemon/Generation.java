@@ -43,6 +43,7 @@ final class Generation {
         if (logConfig != null) {
             options.add("-Dlogback.configurationFile=" + logConfig);
         }
+        options.addAll(NativeLibraries.unpackBeside(config.scoreboardFile()));
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
         this.classpath = List.of(System.getProperty("java.class.path").split(":"));
@@ -50,7 +51,7 @@ final class Generation {
         List<String> fingerprinted = new ArrayList<>(classpath);
         config.workerClasspath().forEach(entry -> fingerprinted.add(entry.toString()));
         this.classArchive = config.classArchive()
-                ? ClassArchive.forCommand(config.scoreboardFile(), jvmCommand, fingerprinted)
+                ? ClassArchive.forCommand(config.scoreboardFile(), jvmCommand, fingerprinted, Runtime.version().feature())
                 : ClassArchive.disabled();
         this.snapshot = snapshotFile(config, number);
     }
@@ -89,16 +90,16 @@ final class Generation {
 
     /** The command line of the next worker for {@code slot}. */
     WorkerCommand commandFor(int slot) {
-        boolean[] trainer = new boolean[1];
+        ClassArchive.Options archive = classArchive.optionsForNextWorker();
         List<String> command = new ArrayList<>(jvmCommand);
-        command.addAll(classArchive.optionsForNextWorker(trainer));
+        command.addAll(archive.options());
         command.add("-cp");
         command.add(String.join(":", classpath));
         command.add(WorkerMain.class.getName());
         command.add(snapshot.toString());
         command.add(Integer.toString(slot));
         command.add(Long.toString(supervisorPid));
-        return new WorkerCommand(command, trainer[0]);
+        return new WorkerCommand(command, archive.trainer(), archive.fromArchive());
     }
 
     /** worker.max-requests plus jitter, so that workers started together do not all leave together. */
@@ -113,6 +114,11 @@ final class Generation {
     /** The worker that was writing the class archive has exited (or could not be started). */
     void trainerExited(boolean normally) {
         classArchive.trainerExited(normally);
+    }
+
+    /** A worker started from the class archive could not start: the JVM refused the archive. */
+    void classArchiveRefused(WorkerProcess worker) {
+        classArchive.refused(worker.pid, worker.slot);
     }
 
     /** No worker of this generation runs any more: its snapshot can go. */

@@ -3,8 +3,10 @@ package dm.daemon;
 import dm.scoreboard.Control;
 
 /**
- * Records the longest accept queue seen, for dm-ctl status, on every tick, and the backlog of a
- * socket that was handed to us (systemd chose it, not our configuration).
+ * Publishes the accept queue in the control record on every tick (now, and the longest seen), and
+ * the backlog as the kernel has it: for a socket handed to us (systemd's) only the kernel knows it,
+ * and for ours it is server.backlog capped by net.core.somaxconn. dm-ctl shows what is published
+ * here and never reads /proc/net/tcp.
  */
 final class ListenQueueSampler {
     private final Control control;
@@ -24,7 +26,7 @@ final class ListenQueueSampler {
             return;
         }
         control.recordListenQueue(reading.queued());
-        if (control.backlog() < 0) {
+        if (control.backlog() != reading.backlog()) {
             control.setBacklog((int) reading.backlog());
         }
     }

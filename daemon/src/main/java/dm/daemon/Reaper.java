@@ -79,6 +79,11 @@ final class Reaper {
         if (worker.askedToLeave()) {
             return worker.leaveRequest() == ShutdownRequest.RESTART ? Verdict.REPLACE_NOW : Verdict.LEAVE_EMPTY;
         }
+        if (neverAccepted && exitValue == JVM_REFUSED_TO_START && worker.fromArchive) {
+            // The JVM refused the class archive it was to map, not the configuration: try again without it.
+            worker.generation.classArchiveRefused(worker);
+            return Verdict.REPLACE_NOW;
+        }
         if (exitValue == ExitCodes.WORKER_BOOT_FAILED) {
             if (mode == Mode.RESTARTING && worker.generation == current) {
                 return Verdict.ABANDON_RESTART;

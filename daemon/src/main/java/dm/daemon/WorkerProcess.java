@@ -18,6 +18,8 @@ final class WorkerProcess {
     private long askedToLeaveNanos;
     /** Why we killed it, for the log; null unless we sent SIGKILL. */
     private String killReason;
+    /** Started from the class archive, which it maps strictly (see {@link ClassArchive}). */
+    boolean fromArchive;
     /** Slot of the replacement started because it reached worker.max-requests; -1: none yet. */
     int replacementSlot = -1;
     /** busySince of the connection already reported as slow, so each is reported once. */

@@ -28,13 +28,13 @@ final class LoopHarness implements AutoCloseable {
     final Supervisor supervisor;
     private final Map<String, String> settings;
 
-    /** {@code settings} on top of: pool.min 2, pool.max 8, min-spare 1, max-spare 4, tick 100 ms, no class archive. */
+    /** {@code settings} on top of: pool.min 2, pool.max 8, min-spare 1, max-spare 4, tick 100 ms, no class archive, no boot limit. */
     LoopHarness(Path directory, Map<String, String> overrides) throws Exception {
         this.directory = directory;
         this.configFile = directory.resolve("server.properties");
         this.settings = new TreeMap<>(Map.of(
                 "pool.min", "2", "pool.max", "8", "pool.min-spare", "1", "pool.max-spare", "4",
-                "supervisor.tick-ms", "100", "worker.class-archive", "false",
+                "supervisor.tick-ms", "100", "worker.class-archive", "false", "pool.max-booting", "64",
                 "scoreboard.file", directory.resolve("scoreboard").toString()));
         settings.putAll(overrides);
         writeConfig();

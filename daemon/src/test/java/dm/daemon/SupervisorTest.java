@@ -334,7 +334,8 @@ class SupervisorTest {
             List<FakeWorker> trainers = loop.launcher.alive().stream().filter(w -> w.command.trainer()).toList();
             assertEquals(1, trainers.size(), "one worker trains the archive");
             FakeWorker trainer = trainers.get(0);
-            assertTrue(trainer.command.argv().stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=")));
+            String trainOption = ClassArchive.Kind.forFeature(Runtime.version().feature()).trainOption;
+            assertTrue(trainer.command.argv().stream().anyMatch(a -> a.startsWith(trainOption)), trainOption);
             loop.tick();
             assertEquals(ShutdownRequest.NORMAL, trainer.slot.request(), "left alone while it boots");
             trainer.accept();
