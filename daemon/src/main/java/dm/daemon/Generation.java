@@ -44,6 +44,9 @@ final class Generation {
             options.add("-Dlogback.configurationFile=" + logConfig);
         }
         options.addAll(NativeLibraries.unpackBeside(config.scoreboardFile()));
+        // slf4j's provider by name: no ServiceLoader scan through every jar of the class path at boot.
+        options.add("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
+        options.add("-Dslf4j.internal.verbosity=WARN"); // else slf4j says on stderr that it used the property
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
         this.classpath = List.of(System.getProperty("java.class.path").split(":"));
