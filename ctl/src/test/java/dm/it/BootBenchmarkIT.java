@@ -45,7 +45,8 @@ class BootBenchmarkIT {
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "2", "pool.min-spare", "0",
                 "worker.class-archive", "true", "worker.min-uptime-ms", "0", "worker.jvm-options", WORKER_OPTIONS));
         daemon.waitForLog("supervisor: class archive \\S+ written", TIMEOUT);
-        awaitAccepting(daemon, daemon.liveWorkersByLog().get(0));
+        awaitAccepting(daemon, Await.value(TIMEOUT, () -> java.util.Optional.ofNullable(daemon.liveWorkersByLog().get(0)),
+                "the worker that replaces the trainer"));
 
         List<Long> bare = new ArrayList<>();
         List<Long> bareCpu = new ArrayList<>();

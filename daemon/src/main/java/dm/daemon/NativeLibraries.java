@@ -87,6 +87,8 @@ final class NativeLibraries {
                 write(directory.resolve(library.fileName()), contents.get(i));
                 options.add("-D" + library.property() + "=" + directory);
             }
+            // JNA still lists its temporary directory (~/.cache/JNA/temp) at start, to clean it: ours instead.
+            options.add("-Djna.tmpdir=" + directory);
             return options;
         } catch (IOException | RuntimeException e) {
             log.warn("native libraries not unpacked beside the scoreboard ({}); workers unpack them themselves",

@@ -23,10 +23,11 @@ class NativeLibrariesTest {
         assumeTrue(NativeLibraries.noexecMount(dir) == null, "the test directory is on a noexec file system");
         Path scoreboard = dir.resolve("dm.scoreboard");
         List<String> options = NativeLibraries.unpackBeside(scoreboard);
-        assertEquals(2, options.size(), options::toString);
+        assertEquals(3, options.size(), options::toString);
         Path unpacked = Path.of(options.get(0).substring(options.get(0).indexOf('=') + 1));
         assertTrue(unpacked.getFileName().toString().matches("dm\\.scoreboard\\.native-\\w{16}"), unpacked::toString);
-        assertEquals(List.of("-Djna.boot.library.path=" + unpacked, "-Djffi.boot.library.path=" + unpacked), options);
+        assertEquals(List.of("-Djna.boot.library.path=" + unpacked, "-Djffi.boot.library.path=" + unpacked,
+                "-Djna.tmpdir=" + unpacked), options);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(unpacked)));
         assertTrue(Files.size(unpacked.resolve("libjnidispatch.so")) > 0);
         assertTrue(Files.size(unpacked.resolve("libjffi-1.2.so")) > 0);
