@@ -13,6 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -29,6 +30,7 @@ import dm.it.kit.PoolStatus;
  * kill was noticed and replaced. Printed once per CI run, on JDK 17: 6 kills; -Ddm.exit-latency.kills=30
  * for a p99 worth the name.
  */
+@Isolated("a benchmark")
 @ExtendWith(DmExtension.class)
 class ExitLatencyBenchmarkIT {
     static final int KILLS = Integer.getInteger("dm.exit-latency.kills", 6);
