@@ -31,55 +31,58 @@ import dm.it.kit.LogTimes;
 @ExtendWith(DmExtension.class)
 class ThreadDumpIT {
     static final int REQUEST_TIMEOUT_MS = 1500;
+    /** Room for the restart to reach the worker before the timeout, on a loaded machine. */
+    static final int LONGER_REQUEST_TIMEOUT_MS = 4000;
 
     @TempDir
     Path dir;
 
     @Test
     void theLogShowsWhereTheKilledWorkerHung(Daemons daemons) throws Exception {
-        DaemonUnderTest daemon = start(daemons);
+        DaemonUnderTest daemon = start(daemons, REQUEST_TIMEOUT_MS);
         long pid = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).row(0).pid();
         try (Echo client = new Echo(daemon.port(), 30_000)) {
             client.send(new byte[] {'x'});
             assertEquals(-1, readOrBroken(client), "the client loses its connection when the worker is killed");
         }
-        String frame = assertThreadDumpBeforeTheKill(daemon, pid);
+        String frame = assertThreadDumpBeforeTheKill(daemon, pid, REQUEST_TIMEOUT_MS);
         System.out.println("ThreadDumpIT: " + frame);
         daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)); // replaced
     }
 
     @Test
     void aWorkerAskedToLeaveBeforeItHungStillLogsItsThreadDump(Daemons daemons) throws Exception {
-        DaemonUnderTest daemon = start(daemons);
+        DaemonUnderTest daemon = start(daemons, LONGER_REQUEST_TIMEOUT_MS);
         long pid = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).row(0).pid();
         try (Echo client = new Echo(daemon.port(), 30_000)) {
             client.send(new byte[] {'x'});
             daemon.waitForLog("dm\\[" + pid + "\\] slot 0: new client connected", Duration.ofSeconds(10));
-            // The restart asks it to leave at once: its watchdog closes the listener while the handler hangs.
-            Exec.Running restart = Exec.ctlAsync(dir, daemon.config(), "-restart");
+            // SIGHUP, not dm-ctl (a JVM to start first): the restart asks the worker to leave at once, and its
+            // watchdog closes the listener while the handler hangs.
+            Exec.Result hup = Exec.run(dir, Duration.ofSeconds(10), List.of("kill", "-HUP", Long.toString(daemon.pid())));
+            assertEquals(0, hup.exitCode(), () -> "kill -HUP: " + hup);
             assertEquals(-1, readOrBroken(client), "the client loses its connection when the worker is killed");
-            Exec.Result done = restart.await(Duration.ofSeconds(60));
-            assertEquals(0, done.exitCode(), () -> "dm-ctl -restart: " + done);
         }
         List<String> lines = daemon.logLines();
         int asked = LogTimes.indexOf(lines, "supervisor: restart: replacing \\d+ workers", 0);
         int quit = LogTimes.indexOf(lines, "supervisor: worker " + pid + " \\(slot 0\\): SIGQUIT", 0);
         assertTrue(asked >= 0 && asked < quit, () -> "asked to leave before the timeout:\n" + String.join("\n", lines));
-        assertThreadDumpBeforeTheKill(daemon, pid);
+        assertThreadDumpBeforeTheKill(daemon, pid, LONGER_REQUEST_TIMEOUT_MS);
+        daemon.waitForLog("supervisor: restart: every worker replaced$", Duration.ofSeconds(60));
     }
 
-    private DaemonUnderTest start(Daemons daemons) {
+    private DaemonUnderTest start(Daemons daemons, int requestTimeoutMillis) {
         Path jar = HandlerJars.testHandlers(dir.resolve("handlers/test-handlers.jar"));
         return daemons.start(dir, Map.of("worker.handler", "dm.it.handlers.HangingHandler",
                 "worker.classpath", jar.toString(), "pool.min", "1", "pool.max", "2", "pool.min-spare", "0",
-                "worker.request-timeout-ms", "" + REQUEST_TIMEOUT_MS));
+                "worker.request-timeout-ms", "" + requestTimeoutMillis));
     }
 
     /** The SIGQUIT, the dump under the worker's prefix with HangingHandler.hangHere in it, then the SIGKILL; the frame line. */
-    private static String assertThreadDumpBeforeTheKill(DaemonUnderTest daemon, long pid) {
+    private static String assertThreadDumpBeforeTheKill(DaemonUnderTest daemon, long pid, int requestTimeoutMillis) {
         String tag = "dm\\[" + pid + "\\] slot 0: ";
         daemon.waitForLog("supervisor: worker " + pid + " \\(slot 0\\) killed after request timeout: slot 0, client"
-                + " 127\\.0\\.0\\.1:\\d+, busy for \\d+ ms \\(worker\\.request-timeout-ms = " + REQUEST_TIMEOUT_MS + "\\)$",
+                + " 127\\.0\\.0\\.1:\\d+, busy for \\d+ ms \\(worker\\.request-timeout-ms = " + requestTimeoutMillis + "\\)$",
                 Duration.ofSeconds(10));
         List<String> lines = daemon.logLines();
         String all = String.join("\n", lines);
