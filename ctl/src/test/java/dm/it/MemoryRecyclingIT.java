@@ -111,6 +111,8 @@ class MemoryRecyclingIT {
         assertNotEquals(old, after.pid());
         assertTrue(after.requests() > 0, "the replacement served: " + after);
         assertTrue(after.pssMib() < atRecycle, () -> "the replacement is smaller than the worker it replaced: " + after);
+        System.out.println("MemoryRecyclingIT: " + decision.line());
+        System.out.println("MemoryRecyclingIT: " + lines.get(toldToGo));
         System.out.printf("MemoryRecyclingIT: worker.max-pss-mib = %d, %d KiB leaked per connection; worker %d: %.1f MiB PSS idle,"
                 + " %.1f MiB when recycled; replacement %d: %.1f MiB after %d connections; %d connections in %d ms, 0 failed%n",
                 LIMIT_MIB, LEAK_KIB, old, fresh.pssMib(), atRecycle, replacement, after.pssMib(), after.requests(), served,
