@@ -124,6 +124,13 @@ public interface SlotValue {
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
 
+    // Since issue 13 (slot records): the worker's PSS in KiB as the supervisor last read it; 0: not read yet.
+
+    long getPssKib();
+    void setPssKib(long v);
+    long getVolatilePssKib();
+    void setOrderedPssKib(long v);
+
     // Since issue 11 (control record only): the accept queue at the supervisor's last look (TCP_INFO).
 
     long getListenQueue();

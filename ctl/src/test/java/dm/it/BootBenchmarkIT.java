@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -30,6 +31,7 @@ import dm.it.kit.LogTimes;
  * the figures and asserts only that they were taken. Skipped with -Ddm.benchmark.skip=true.
  */
 @ExtendWith(DmExtension.class)
+@Isolated("a benchmark")
 class BootBenchmarkIT {
     private static final int ROUNDS = 5;
     private static final int AT_ONCE = 6;

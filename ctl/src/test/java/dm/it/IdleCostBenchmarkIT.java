@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
@@ -38,6 +39,7 @@ import dm.it.kit.Exec;
  * -Ddm.benchmark.skip=true.
  */
 @ExtendWith(DmExtension.class)
+@Isolated("a benchmark: it fills the host with TIME_WAIT sockets and measures idle CPU")
 class IdleCostBenchmarkIT {
     static final int IDLE_SECONDS = 10;
     static final int TIME_WAIT = 50_000;
