@@ -71,4 +71,15 @@ class ControlTest {
         control.setStatus(ParentStatus.CHILD_RESTART);
         assertEquals(ParentStatus.CHILD_RESTART, control.status());
     }
+
+    @Test
+    void theListenQueueIsPublishedNowAndAtItsLongest() {
+        Control control = control();
+        control.announce(4242, 1234567L);
+        assertEquals(-1, control.listenQueue(), "not read yet: dm-ctl shows ?");
+        control.recordListenQueue(3);
+        control.recordListenQueue(1);
+        assertEquals(1, control.listenQueue(), "now");
+        assertEquals(3, control.maxListenQueue(), "longest seen");
+    }
 }
