@@ -153,13 +153,17 @@ class StatusIT {
         assertEquals(text.idle(), number(out, "idle_workers"));
         assertEquals(text.busy(), number(out, "busy_workers"));
         assertEquals(text.total(), number(out, "total_workers"));
-        assertEquals(text.maxBusy(), number(out, "max_busy_workers"));
+        assertEquals(text.maxBusy(), number(out, "max_busy_threads"));
+        assertEquals(text.threadsPerWorker(), number(out, "threads_per_worker"));
+        assertEquals(text.idleThreads(), number(out, "idle_threads"));
+        assertEquals(text.busyThreads(), number(out, "busy_threads"));
         assertEquals(text.maxReached(), number(out, "max_workers_reached"));
         assertEquals(text.slow(), number(out, "slow_requests"));
         assertEquals(text.timeoutKills(), number(out, "timeout_kills"));
         assertTrue(out.contains("\"scoreboard_line\":\"" + text.scoreboardLine() + "\""), "scoreboard line");
         Matcher worker = Pattern.compile("\\{\"slot\":(\\d+),\"pid\":(\\d+),\"state\":\"(\\w+)\",\"started\":\"[^\"]+\","
-                + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null)\\}").matcher(out);
+                + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null),"
+                + "\"busy_threads\":(\\d+),\"idle_threads\":\\d+,\"threads\":\\[").matcher(out);
         Map<Long, String> clients = new HashMap<>();
         while (worker.find()) {
             PoolStatus.Row row = text.row(Integer.parseInt(worker.group(1)));
@@ -168,6 +172,7 @@ class StatusIT {
             assertEquals(row.requests(), Long.parseLong(worker.group(4)));
             assertTrue(Long.parseLong(worker.group(5)) >= row.busyMillis(), "request duration grows");
             clients.put(row.pid(), worker.group(6).replace("\"", ""));
+            assertEquals(row.busyThreads(), Integer.parseInt(worker.group(7)), "busy threads of " + row.pid());
         }
         assertEquals(text.rows().size(), clients.size(), "one JSON worker per row");
         text.rows().forEach(r -> assertEquals(r.client(), clients.get(r.pid()), "client of " + r.pid()));
@@ -195,6 +200,9 @@ class StatusIT {
         assertEquals(Long.toString(text.accepted()), samples.get("dm_accepted_connections_total"));
         assertEquals(Long.toString(text.busy()), samples.get("dm_workers{state=\"busy\"}"));
         assertEquals(Long.toString(text.idle()), samples.get("dm_workers{state=\"idle\"}"));
+        assertEquals(Long.toString(text.busyThreads()), samples.get("dm_threads{state=\"busy\"}"));
+        assertEquals(Long.toString(text.idleThreads()), samples.get("dm_threads{state=\"idle\"}"));
+        assertEquals(Integer.toString(text.threadsPerWorker()), samples.get("dm_threads_per_worker"));
         assertEquals(Long.toString(text.listenQueue()), samples.get("dm_listen_queue"));
         assertEquals(Long.toString(text.slow()), samples.get("dm_slow_requests_total"));
         assertEquals(Long.toString(text.maxReached()), samples.get("dm_max_workers_reached_total"));
