@@ -100,8 +100,9 @@ final class StatusFormat {
             field(out, "requests", w.calls()).append(',');
             field(out, "request_duration_ms", w.busyMillis() < 0 ? null : w.busyMillis()).append(',');
             field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append(',');
-            field(out, "busy_threads", w.busyThreads()).append(',');
-            field(out, "idle_threads", w.idleThreads()).append(",\"threads\":[");
+            // Not busy_threads/idle_threads: those name the pool's counts, once each in the document.
+            field(out, "threads_busy", w.busyThreads()).append(',');
+            field(out, "threads_idle", w.idleThreads()).append(",\"threads\":[");
             for (int t = 0; t < w.threads().size(); t++) {
                 PoolSnapshot.WorkerThread thread = w.threads().get(t);
                 out.append(t == 0 ? "{" : ",{");

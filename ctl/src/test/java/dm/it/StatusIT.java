@@ -163,7 +163,7 @@ class StatusIT {
         assertTrue(out.contains("\"scoreboard_line\":\"" + text.scoreboardLine() + "\""), "scoreboard line");
         Matcher worker = Pattern.compile("\\{\"slot\":(\\d+),\"pid\":(\\d+),\"state\":\"(\\w+)\",\"started\":\"[^\"]+\","
                 + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null),"
-                + "\"busy_threads\":(\\d+),\"idle_threads\":\\d+,\"threads\":\\[").matcher(out);
+                + "\"threads_busy\":(\\d+),\"threads_idle\":\\d+,\"threads\":\\[").matcher(out);
         Map<Long, String> clients = new HashMap<>();
         while (worker.find()) {
             PoolStatus.Row row = text.row(Integer.parseInt(worker.group(1)));
