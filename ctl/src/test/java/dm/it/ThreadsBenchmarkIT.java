@@ -29,7 +29,8 @@ import dm.it.kit.Repo;
  * temporary directory; -Ddm.bench.src=DIR if it is not at ../shared/bench beside the repository):
  * a burst of 60 clients each holding a 5-second conversation over pool.min = 8, and 64 persistent
  * clients for 5 s; and the PSS of the workers per connection slot. Prints the figures; asserts only
- * that every client was served. -Ddm.benchmark.skip=true skips it (CI runs it on one JDK).
+ * that every client of the burst was served with threads (with one JVM per connection some are not
+ * within the 10 s, which is the point of the comparison). -Ddm.benchmark.skip=true skips it.
  */
 @ExtendWith(DmExtension.class)
 class ThreadsBenchmarkIT {
@@ -47,13 +48,31 @@ class ThreadsBenchmarkIT {
                 "OUT=" + bin)); // shared/ may be read-only: build elsewhere
         assumeTrue(make.exitCode() == 0, () -> "cannot build the load generator: " + make);
         Path loadgen = bin.resolve("loadgen");
+        // Both runs start their workers from one class archive (the shipped default), written first by a
+        // pool of one, so that no run waits for it while 8 JVMs boot at once.
+        try (DaemonUnderTest trainer = daemons.start(Files.createDirectories(dir.resolve("training")),
+                settings(1, Map.of("pool.min", "1")))) {
+            Await.until(Duration.ofSeconds(120), this::archiveWritten, "the class archive");
+        }
         for (int threads : new int[] {8, 1}) {
             run(daemons, loadgen, threads);
         }
     }
 
+    /** Each measurement on a fresh pool of pool.min workers, as an operator's pool meets a burst. */
     private void run(Daemons daemons, Path loadgen, int threads) throws Exception {
-        Path runDir = Files.createDirectories(dir.resolve("threads-" + threads));
+        try (DaemonUnderTest daemon = daemons.start(Files.createDirectories(dir.resolve("burst-" + threads)),
+                settings(threads, Map.of()))) {
+            burst(daemon, loadgen, threads);
+        }
+        try (DaemonUnderTest daemon = daemons.start(Files.createDirectories(dir.resolve("persist-" + threads)),
+                settings(threads, Map.of()))) {
+            persist(daemon, loadgen, threads);
+        }
+    }
+
+    /** pool.min 8, pool.max 64, the default policy; with threads, spares of one worker's threads and no shrinking. */
+    private Map<String, String> settings(int threads, Map<String, String> overrides) {
         Map<String, String> properties = new HashMap<>();
         properties.put("pool.min", "8");
         properties.put("pool.max", "64");
@@ -66,26 +85,35 @@ class ThreadsBenchmarkIT {
             properties.put("pool.min-spare", "8");
             properties.put("pool.max-spare", "" + (64 * threads));
         }
-        try (DaemonUnderTest daemon = daemons.start(runDir, properties)) {
-            Await.until(Duration.ofSeconds(60), this::archiveWritten, "the class archive");
-            daemon.awaitIdleWorkers(8, Duration.ofSeconds(60));
-            String pid = Long.toString(daemon.pid());
-            Map<String, String> hold = loadgen(loadgen, "-m", "hold", "-c", "60", "-i", "500", "-T", "5", "-D", "10",
-                    "-p", "" + daemon.port(), "-P", pid);
-            long workersAfterBurst = daemon.workerProcesses().size();
-            long pss = workersPssKib(daemon);
-            System.out.printf("ThreadsBenchmark: worker.threads=%d burst of 60 holding 5 s over pool.min 8: served %s/60"
-                    + " within 10 s, first echo p50 %s ms, p90 %s ms, max %s ms; %d workers after it, PSS %d MiB,"
-                    + " %.1f MiB per connection slot%n", threads, hold.get("served"), hold.get("wait_p50_ms"),
-                    hold.get("wait_p90_ms"), hold.get("wait_max_ms"), workersAfterBurst, pss / 1024,
-                    pss / 1024.0 / (workersAfterBurst * threads));
+        properties.putAll(overrides);
+        return properties;
+    }
+
+    private void burst(DaemonUnderTest daemon, Path loadgen, int threads) {
+        daemon.awaitIdleWorkers(8, Duration.ofSeconds(90));
+        String pid = Long.toString(daemon.pid());
+        Map<String, String> hold = loadgen(loadgen, "-m", "hold", "-c", "60", "-i", "500", "-T", "5", "-D", "10",
+                "-p", "" + daemon.port(), "-P", pid);
+        long workersAfterBurst = daemon.workerProcesses().size();
+        long pss = workersPssKib(daemon);
+        System.out.printf("ThreadsBenchmark: worker.threads=%d burst of 60 holding 5 s over pool.min 8: served %s/60"
+                + " within 10 s, first echo p50 %s ms, p90 %s ms, max %s ms; %d workers after it, PSS %d MiB,"
+                + " %.1f MiB per connection slot%n", threads, hold.get("served"), hold.get("wait_p50_ms"),
+                hold.get("wait_p90_ms"), hold.get("wait_max_ms"), workersAfterBurst, pss / 1024,
+                pss / 1024.0 / (workersAfterBurst * threads));
+        if (threads > 1) { // one JVM per connection serves fewer within 10 s: that is the figure to print
             assertEquals("60", hold.get("served"), () -> "every client of the burst served: " + hold);
-            Map<String, String> persist = loadgen(loadgen, "-m", "persist", "-c", "64", "-d", "5", "-w", "1",
-                    "-p", "" + daemon.port(), "-P", pid);
-            System.out.printf("ThreadsBenchmark: worker.threads=%d persistent, 64 clients, 5 s: %s round trips/s, p99 %s us,"
-                    + " starved %s, errors %s; %d workers%n", threads, persist.get("rt_per_s"), persist.get("p99_us"),
-                    persist.get("starved"), persist.get("errors"), daemon.workerProcesses().size());
         }
+    }
+
+    private void persist(DaemonUnderTest daemon, Path loadgen, int threads) {
+        daemon.awaitIdleWorkers(8, Duration.ofSeconds(90));
+        String pid = Long.toString(daemon.pid());
+        Map<String, String> persist = loadgen(loadgen, "-m", "persist", "-c", "64", "-d", "5", "-w", "1",
+                "-p", "" + daemon.port(), "-P", pid);
+        System.out.printf("ThreadsBenchmark: worker.threads=%d persistent, 64 clients, 5 s: %s round trips/s, p99 %s us,"
+                + " starved %s, errors %s; %d workers%n", threads, persist.get("rt_per_s"), persist.get("p99_us"),
+                persist.get("starved"), persist.get("errors"), daemon.workerProcesses().size());
     }
 
     private static Map<String, String> loadgen(Path loadgen, String... args) {
