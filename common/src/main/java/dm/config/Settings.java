@@ -142,7 +142,7 @@ public final class Settings {
             },
             "Where the supervisor answers a load balancer's health checks with the pool's state, one line per"
                     + " connection in HAProxy's agent-check protocol (an HTTP GET, as from a Kubernetes readiness"
-                    + " probe, gets 200 or 503): up N% (N: the share of pool.max not busy), drain from -wdown or"
+                    + " probe, gets 200 or 503): up N% (N: the share of pool.max x worker.threads connections not busy), drain from -wdown or"
                     + " -fdown until the daemon exits, maint while no worker accepts. For example 127.0.0.1:9106."
                     + " Costs no worker. Empty: off.");
 

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
 
 /**
@@ -50,7 +51,11 @@ final class Recycler {
 
     void restartTrainedWorker() {
         for (WorkerProcess worker : pool.workers(w -> w.trainer && !w.askedToLeave())) {
-            if (pool.state(worker) == WorkerState.IDLE) {
+            // With several threads, once it accepts: all of them idle at one tick may never happen under load,
+            // and asked to leave it still finishes every connection it has.
+            Slot record = pool.slot(worker.slot).record;
+            WorkerState state = record.threadCount() == 1 ? record.state() : record.lifecycle();
+            if (state == WorkerState.IDLE) {
                 log.info("worker {} (slot {}) leaves to write the class archive; a worker from the archive replaces it",
                         worker.pid, worker.slot);
                 pool.askToLeave(worker, ShutdownRequest.RESTART);
