@@ -12,8 +12,12 @@
  *     and crash back-off ({@code RestartBackoff}); it counts the pool ({@code Census}) and is the one
  *     way a worker is asked to leave or killed.</li>
  * <li>Each turn: {@code Reaper} records a {@link dm.daemon.Verdict} for each exit; {@code Spawner}
- *     starts every worker that is due. Each tick: {@code Timeouts}, {@code RollingRestart},
- *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.</li>
+ *     starts every worker that is due. Each tick: {@code Timeouts} (with {@code StuckThreads} for a
+ *     thread stuck in a worker of several), {@code RollingRestart}, {@code Recycler},
+ *     {@code PoolSizer} (after {@code PoolPolicy}, which counts threads), {@code ListenQueueSampler}.</li>
+ * <li>Workers ({@code dm.worker}): {@code Worker} boots and runs worker.threads {@code AcceptLoop}s,
+ *     platform threads blocking in accept() on the inherited socket, each writing its own
+ *     {@code dm.scoreboard.ThreadSlot} inside its worker's {@code Slot}.</li>
  * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
  *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
  * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
