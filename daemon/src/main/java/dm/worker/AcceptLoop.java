@@ -11,8 +11,6 @@ import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
 
 import dm.config.Settings;
-import dm.handler.HandlerSettings;
-import dm.handler.WorkerContext;
 import dm.net.Addresses;
 import dm.scoreboard.Control;
 import dm.scoreboard.ShutdownRequest;
@@ -38,7 +36,6 @@ final class AcceptLoop extends Thread {
     private final LoadedHandler handler;
     private final ReadTimeouts timeouts;
     private final Logger log;
-    private final WorkerContext context = new ThreadContext();
 
     AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, Control control,
             LoadedHandler handler, ReadTimeouts timeouts) {
@@ -95,7 +92,7 @@ final class AcceptLoop extends Thread {
             log.info("new client connected: {}", Addresses.format(client));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
-            connection = new AcceptedConnection(channel, client, context, timeouts);
+            connection = new AcceptedConnection(channel, client, worker, timeouts);
             handler.handle(connection);
         } catch (SocketTimeoutException e) {
             boolean first = connection == null || !connection.receivedAnything();
@@ -123,36 +120,8 @@ final class AcceptLoop extends Thread {
         return calls;
     }
 
-    /** The context a handler sees through Connection.worker(): the worker's, and which thread this is. */
-    private final class ThreadContext implements WorkerContext {
-        @Override
-        public int slot() {
-            return worker.slot();
-        }
-
-        @Override
-        public long pid() {
-            return worker.pid();
-        }
-
-        @Override
-        public Logger log() {
-            return log;
-        }
-
-        @Override
-        public HandlerSettings settings() {
-            return worker.settings();
-        }
-
-        @Override
-        public int thread() {
-            return record.index();
-        }
-
-        @Override
-        public int threads() {
-            return worker.threads();
-        }
+    /** 0 .. worker.threads - 1: which of its worker's threads this is. */
+    int index() {
+        return record.index();
     }
 }

@@ -182,10 +182,10 @@ final class Worker implements WorkerContext {
         return settings;
     }
 
-    /** The context given to start() is the worker's, on no accepting thread. */
+    /** The accepting thread the caller runs on; -1 on any other (start, stop, a thread of the handler's). */
     @Override
     public int thread() {
-        return -1;
+        return Thread.currentThread() instanceof AcceptLoop loop ? loop.index() : -1;
     }
 
     @Override

@@ -35,12 +35,13 @@ public interface WorkerContext {
     HandlerSettings settings();
 
     /**
-     * Which of the worker's accepting threads runs this connection. A worker with
+     * Which of the worker's accepting threads the caller runs on. A worker with
      * {@code worker.threads} above 1 calls {@link ConnectionHandler#handle} from that many threads
      * at once; this tells them apart (to pick a per-thread buffer, say, or in a log line).
      *
-     * @return 0 .. worker.threads - 1 for the context of a {@link Connection#worker()}; -1 for the
-     *         context given to {@link ConnectionHandler#start}, which runs on no accepting thread
+     * @return 0 .. worker.threads - 1 when called on the thread that runs {@code handle}; -1 on any
+     *         other thread ({@link ConnectionHandler#start}, {@link ConnectionHandler#stop}, threads
+     *         the handler starts itself)
      */
     default int thread() {
         return 0;
