@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,9 @@ class ThreadsBenchmarkIT {
     @TempDir
     Path dir;
 
+    /** Five daemons of 8 workers or more one after another: more than the default 3 minutes on a loaded machine. */
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void threadsServeTheBurstAndThePersistentClients(Daemons daemons) throws Exception {
         assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
         Path source = Path.of(System.getProperty("dm.bench.src", Repo.root().resolve("../shared/bench").toString()))
