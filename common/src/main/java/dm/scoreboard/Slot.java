@@ -123,12 +123,23 @@ public final class Slot {
         return max > 0 && calls() >= max && (state == WorkerState.BUSY || state == WorkerState.EXITING);
     }
 
+    /** The worker's PSS in KiB as the supervisor last read it (worker.pss-interval-ms); 0 until then. */
+    public long pssKib() {
+        return value.getVolatilePssKib();
+    }
+
+    /** Supervisor: the PSS it has just read for this slot's worker. */
+    public void recordPss(long kib) {
+        value.setOrderedPssKib(kib);
+    }
+
     /** Supervisor: a fresh worker is about to be spawned into this slot. */
     public void prepare(long startedMillis, long maxCalls) {
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
         value.setOrderedPid(0);
         value.setCalls(0);
         value.setOrderedMaxCalls(maxCalls);
+        value.setOrderedPssKib(0);
         for (ThreadSlot thread : threads) {
             thread.reset(WorkerState.STARTING);
         }
@@ -144,6 +155,7 @@ public final class Slot {
     /** Supervisor: the worker in this slot is gone. */
     public void clear() {
         value.setOrderedPid(0);
+        value.setOrderedPssKib(0);
         for (ThreadSlot thread : threads) {
             thread.reset(WorkerState.EMPTY);
         }

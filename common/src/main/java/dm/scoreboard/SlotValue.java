@@ -132,4 +132,11 @@ public interface SlotValue {
     void setThreads(int v);
     int getVolatileThreads();
     void setOrderedThreads(int v);
+
+    // Since issue 13 (slot records): the worker's PSS in KiB as the supervisor last read it; 0: not read yet.
+
+    long getPssKib();
+    void setPssKib(long v);
+    long getVolatilePssKib();
+    void setOrderedPssKib(long v);
 }

@@ -21,10 +21,11 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
 
     /**
      * One live slot. {@code busyMillis} and {@code client} are those of its thread busy the
-     * longest: -1 and null when no thread is busy. {@code threads} has one entry per thread.
+     * longest: -1 and null when no thread is busy. {@code threads} has one entry per thread;
+     * {@code pssKib} is 0 until the supervisor has read it (worker.pss-interval-ms).
      */
     record Worker(int slot, long pid, WorkerState state, long startedMillis, long calls, long busyMillis,
-            InetSocketAddress client, List<WorkerThread> threads) {
+            InetSocketAddress client, long pssKib, List<WorkerThread> threads) {
 
         long busyThreads() {
             return threads.stream().filter(t -> t.state() == WorkerState.BUSY).count();
@@ -61,7 +62,7 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
             ThreadSlot longest = slot.longestBusy();
             workers.add(new Worker(i, pid, state, slot.startedMillis(), slot.calls(),
                     longest == null ? -1 : now - longest.busySinceMillis(), longest == null ? null : longest.client(),
-                    List.copyOf(threads)));
+                    slot.pssKib(), List.copyOf(threads)));
         }
         int port = control.port();
         return new PoolSnapshot(now, control.supervisorPid(), control.status(), control.startedMillis(), port,

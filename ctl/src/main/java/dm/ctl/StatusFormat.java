@@ -32,12 +32,12 @@ final class StatusFormat {
                 s.timeoutKills(), unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
         out.append("scoreboard: ").append(s.scoreboardLine())
                 .append("   (_ idle, W busy, S starting, G leaving, . empty)").append(System.lineSeparator());
-        out.append(String.format("%4s  %8s  %-8s  %7s  %-19s  %8s  %9s  %s%n", "SLOT", "PID", "STATE", "THREADS",
-                "STARTED", "REQUESTS", "BUSY", "CLIENT"));
+        out.append(String.format("%4s  %8s  %-8s  %7s  %-19s  %8s  %10s  %9s  %s%n", "SLOT", "PID", "STATE", "THREADS",
+                "STARTED", "REQUESTS", "PSS", "BUSY", "CLIENT"));
         for (PoolSnapshot.Worker w : s.workers()) {
-            out.append(String.format("%4d  %8d  %-8s  %7s  %-19s  %8d  %9s  %s%n", w.slot(), w.pid(),
+            out.append(String.format("%4d  %8d  %-8s  %7s  %-19s  %8d  %10s  %9s  %s%n", w.slot(), w.pid(),
                     w.state().name().toLowerCase(Locale.ROOT), w.busyThreads() + "/" + w.threads().size(),
-                    time(w.startedMillis()), w.calls(), millis(w.busyMillis()), client(w.client())));
+                    time(w.startedMillis()), w.calls(), mib(w.pssKib()), millis(w.busyMillis()), client(w.client())));
         }
         return out.toString();
     }
@@ -100,6 +100,7 @@ final class StatusFormat {
             field(out, "requests", w.calls()).append(',');
             field(out, "request_duration_ms", w.busyMillis() < 0 ? null : w.busyMillis()).append(',');
             field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append(',');
+            field(out, "pss_kib", w.pssKib() > 0 ? w.pssKib() : null).append(',');
             // Not busy_threads/idle_threads: those name the pool's counts, once each in the document.
             field(out, "threads_busy", w.busyThreads()).append(',');
             field(out, "threads_idle", w.idleThreads()).append(",\"threads\":[");
@@ -156,7 +157,20 @@ final class StatusFormat {
             out.append("dm_worker_requests{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid()).append("\"} ")
                     .append(w.calls()).append('\n');
         }
+        out.append("# HELP dm_worker_pss_bytes Memory of the worker in a slot (PSS), as the supervisor last read it\n")
+                .append("# TYPE dm_worker_pss_bytes gauge\n");
+        for (PoolSnapshot.Worker w : s.workers()) {
+            if (w.pssKib() > 0) { // not read yet: no sample, rather than a made-up one
+                out.append("dm_worker_pss_bytes{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid())
+                        .append("\"} ").append(w.pssKib() * 1024).append('\n');
+            }
+        }
         return out.toString();
+    }
+
+    /** PSS in MiB with one decimal, or - before the supervisor has read it. */
+    private static String mib(long kib) {
+        return kib <= 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB", kib / 1024.0);
     }
 
     private static void metric(StringBuilder out, String name, String type, String help, double value) {

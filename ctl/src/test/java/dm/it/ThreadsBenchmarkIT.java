@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import dm.it.kit.Repo;
  * that every client of the burst was served with threads (with one JVM per connection some are not
  * within the 10 s, which is the point of the comparison). -Ddm.benchmark.skip=true skips it.
  */
+@Isolated("a benchmark")
 @ExtendWith(DmExtension.class)
 class ThreadsBenchmarkIT {
     @TempDir

@@ -169,7 +169,7 @@ class WorkerThreadsIT {
     }
 
     private static void awaitIdleThreads(DaemonUnderTest daemon, int count) {
-        Await.until(Duration.ofSeconds(30), () -> daemon.status().idleThreads() >= count, count + " idle threads");
+        Await.until(Duration.ofSeconds(60), () -> daemon.status().idleThreads() >= count, count + " idle threads");
     }
 
     /**

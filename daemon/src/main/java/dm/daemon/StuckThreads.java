@@ -29,11 +29,13 @@ final class StuckThreads {
     private final Pool pool;
     private final Control control;
     private final Clock clock;
+    private final long threadDumpGraceMillis;
 
-    StuckThreads(Pool pool, Control control, Clock clock) {
+    StuckThreads(Pool pool, Control control, Clock clock, long threadDumpGraceMillis) {
         this.pool = pool;
         this.control = control;
         this.clock = clock;
+        this.threadDumpGraceMillis = threadDumpGraceMillis;
     }
 
     /** {@code thread} of {@code worker} has been busy for {@code busyFor} ms, past worker.request-timeout-ms. */
@@ -80,8 +82,10 @@ final class StuckThreads {
                         nowMillis - stuck.busySinceMillis(), config.requestTimeoutMillis(),
                         others == 0 ? "" : "; " + others + " other connection(s) still busy after shutdown.timeout-ms");
                 log.warn("worker {} {}", worker.pid, reason);
+                log.info("worker {} (slot {}): SIGQUIT for a thread dump (its lines follow, under dm[{}]); SIGKILL in {}"
+                        + " ms", worker.pid, worker.slot, worker.pid, threadDumpGraceMillis);
                 control.countTimeoutKill();
-                pool.kill(worker, reason);
+                pool.dumpThreadsThenKill(worker, reason, threadDumpGraceMillis * 1_000_000L);
             }
         }
     }

@@ -24,6 +24,13 @@ final class WorkerProcess {
     final long[] slowReportedFor;
     /** A thread of it stuck past worker.request-timeout-ms (worker.threads above 1), or null. */
     StuckThreads.Stuck stuck;
+    /** Why it is being recycled (worker.max-requests, worker.max-pss-mib); null while it is not. */
+    String recycledFor;
+    /** Its recycling waits for another to finish (the min-spare guard), and the log has said so. */
+    boolean recyclingHeldReported;
+    /** Sent SIGQUIT for a thread dump; SIGKILL follows at {@link #killAtNanos}. */
+    private boolean killPending;
+    private long killAtNanos;
 
     WorkerProcess(int slot, WorkerHandle handle, Generation generation, boolean trainer, long startedNanos) {
         this.slot = slot;
@@ -69,6 +76,21 @@ final class WorkerProcess {
         if (killReason == null) {
             killReason = reason;
         }
+    }
+
+    /** Only the pool calls this: see {@link Pool#dumpThreadsThenKill}. */
+    void scheduleKill(long atNanos) {
+        killPending = true;
+        killAtNanos = atNanos;
+    }
+
+    /** A SIGKILL is due once its thread dump's grace is over, and not yet sent. */
+    boolean killDueBy(long nowNanos) {
+        return killPending && nowNanos - killAtNanos >= 0;
+    }
+
+    void killSent() {
+        killPending = false;
     }
 
     long uptimeMillis(long nowNanos) {

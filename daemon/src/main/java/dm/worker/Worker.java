@@ -28,8 +28,12 @@ import dm.scoreboard.WorkerState;
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");
-    /** How long a retiring worker waits for the supervisor before it leaves anyway. */
-    private static final long RETIRE_WAIT_NANOS = 10_000_000_000L;
+    /**
+     * How long a retiring worker waits for the supervisor before it leaves anyway: longer than a
+     * replacement JVM takes to boot on a loaded machine (25 s seen with two cores shared by several
+     * builds; with 10 s here, workers left before their replacements accepted).
+     */
+    private static final long RETIRE_WAIT_NANOS = 60_000_000_000L;
 
     private final Path configFile;
     private final int slotIndex;
@@ -73,11 +77,12 @@ final class Worker implements WorkerContext {
         for (int t = 0; t < threads; t++) {
             loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts);
         }
+        // The line first: whatever the supervisor does once it sees IDLE (let a retiring worker go) comes after it in the log.
+        log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
         slot.setState(WorkerState.IDLE);
         for (AcceptLoop loop : loops) {
             loop.start();
         }
-        log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
         for (AcceptLoop loop : loops) {
             joinUninterruptibly(loop);
         }
@@ -135,7 +140,11 @@ final class Worker implements WorkerContext {
     private static void retire(Slot slot) {
         slot.setState(WorkerState.EXITING);
         long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
-        while (slot.request() == ShutdownRequest.NORMAL && System.nanoTime() - deadline < 0) {
+        while (slot.request() == ShutdownRequest.NORMAL) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("my replacement is not accepting after {} s: leaving anyway", RETIRE_WAIT_NANOS / 1_000_000_000L);
+                return;
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

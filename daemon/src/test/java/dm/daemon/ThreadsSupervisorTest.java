@@ -86,10 +86,15 @@ class ThreadsSupervisorTest {
             assertEquals(WorkerState.STARTING, loop.scoreboard.slot(2).state());
             loop.ticks(5);
             assertTrue(stuck.isAlive(), "thread 1 still serves: the worker waits for it (shutdown.timeout-ms)");
+            assertEquals(0, stuck.quits);
             stuck.idle(1);
             loop.tick();
-            assertFalse(stuck.isAlive(), "only the stuck connection left: killed");
+            assertEquals(1, stuck.quits, "only the stuck connection left: SIGQUIT for a thread dump");
             assertEquals(1, loop.control.timeoutKills());
+            loop.clock.advanceMillis(Timeouts.THREAD_DUMP_GRACE_MILLIS);
+            loop.tick();
+            assertFalse(stuck.isAlive(), "then SIGKILL");
+            assertEquals(1, stuck.quits);
             loop.turn();
             assertEquals(2, loop.live(), "not replaced a second time");
         }
@@ -109,7 +114,10 @@ class ThreadsSupervisorTest {
             loop.ticks(8);
             assertTrue(stuck.isAlive(), "within shutdown.timeout-ms");
             loop.ticks(3);
-            assertFalse(stuck.isAlive(), "shutdown.timeout-ms over: killed");
+            assertEquals(1, stuck.quits, "shutdown.timeout-ms over: SIGQUIT for a thread dump");
+            loop.clock.advanceMillis(Timeouts.THREAD_DUMP_GRACE_MILLIS);
+            loop.tick();
+            assertFalse(stuck.isAlive(), "then SIGKILL");
             loop.turn();
             assertEquals(2, loop.live(), "replaced in its slot");
         }

@@ -26,17 +26,21 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
     private static final Pattern SCOREBOARD = Pattern.compile("^scoreboard: (\\S+)   \\(_ idle, W busy, S starting, G leaving,"
             + " \\. empty\\)$");
     private static final Pattern TABLE_HEADER = Pattern.compile(
-            "^SLOT\\s+PID\\s+STATE\\s+THREADS\\s+STARTED\\s+REQUESTS\\s+BUSY\\s+CLIENT$");
+            "^SLOT\\s+PID\\s+STATE\\s+THREADS\\s+STARTED\\s+REQUESTS\\s+PSS\\s+BUSY\\s+CLIENT$");
     /**
-     * SLOT PID STATE THREADS STARTED REQUESTS BUSY CLIENT; THREADS is "busy/threads", BUSY is "N ms" or "-",
-     * CLIENT is "IP:PORT" or "-" (those of the thread busy the longest).
+     * SLOT PID STATE THREADS STARTED REQUESTS PSS BUSY CLIENT; THREADS is "busy/threads", PSS is "N.N MiB" or
+     * "-" (not read yet), BUSY is "N ms" or "-", CLIENT is "IP:PORT" or "-" (those of the thread busy the longest).
      */
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\d+)/(\\d+)"
-            + "\\s+(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d|-)\\s+(\\d+)\\s+(?:(\\d+) ms|-)\\s+(\\S+)$");
+            + "\\s+(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d|-)\\s+(\\d+)\\s+(?:(\\d+\\.\\d) MiB|-)\\s+(?:(\\d+) ms|-)"
+            + "\\s+(\\S+)$");
 
-    /** One worker row; {@code busyMillis} is -1 and {@code client} null when the worker serves no connection. */
+    /**
+     * One worker row; {@code busyMillis} is -1 and {@code client} null when the worker serves no connection;
+     * {@code pssMib} is NaN until the supervisor has read the worker's PSS.
+     */
     public record Row(int slot, long pid, String state, int busyThreads, int threads, String started, long requests,
-            long busyMillis, String client) {
+            double pssMib, long busyMillis, String client) {
     }
 
     public static PoolStatus parse(String text) {
@@ -55,8 +59,8 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
             Matcher row = matchOrFail(ROW, lines[i], text);
             rows.add(new Row(Integer.parseInt(row.group(1)), Long.parseLong(row.group(2)), row.group(3),
                     Integer.parseInt(row.group(4)), Integer.parseInt(row.group(5)), row.group(6),
-                    Long.parseLong(row.group(7)), row.group(8) == null ? -1 : Long.parseLong(row.group(8)),
-                    row.group(9).equals("-") ? null : row.group(9)));
+                    Long.parseLong(row.group(7)), row.group(8) == null ? Double.NaN : Double.parseDouble(row.group(8)),
+                    row.group(9) == null ? -1 : Long.parseLong(row.group(9)), row.group(10).equals("-") ? null : row.group(10)));
         }
         return new PoolStatus(Long.parseLong(header.group(1)), header.group(2), header.group(3),
                 Integer.parseInt(header.group(4)), Integer.parseInt(workers.group(1)), Integer.parseInt(workers.group(2)),
