@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 
 import dm.NoFollow;
@@ -53,6 +55,9 @@ public final class OwnerLock implements AutoCloseable {
                 throw new ScoreboardException(ScoreboardException.Reason.ALREADY_RUNNING,
                         "another dm daemon" + owner + " already owns scoreboard " + scoreboard);
             }
+            // rw-r-----, whatever the umask: dm-ctl status, run by a member of the group, reads the owner here.
+            Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString("rw-r-----"));
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
