@@ -157,6 +157,11 @@ public final class Scoreboard implements AutoCloseable {
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, NoFollow.refusal("scoreboard", file));
         }
         if (!Files.exists(file)) {
+            Path directory = file.getParent();
+            if (directory != null && Files.isDirectory(directory) && !Files.isExecutable(directory)) {
+                // Not "no daemon": this user may not look into the directory (/run/dm is dm's, mode 0750).
+                throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + directory);
+            }
             throw new ScoreboardException(ScoreboardException.Reason.NO_DAEMON,
                     "no daemon running (no scoreboard at " + file + ")");
         }
