@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.Checks;
@@ -36,6 +37,7 @@ import dm.it.kit.Repo;
  * group reads nothing. Root only: the test makes a temporary group and user, and removes them.
  */
 @ExtendWith(DmExtension.class)
+@Isolated("makes and removes system users and groups")
 class ReadOnlyStatusIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SUFFIX = Integer.toString(ThreadLocalRandom.current().nextInt(10000, 99999));
@@ -47,13 +49,17 @@ class ReadOnlyStatusIT {
     @TempDir
     Path dir;
 
+    /** Where the account commands of the class leave their output. */
+    @TempDir
+    static Path accounts;
+
     @BeforeAll
     static void makeGroupAndUser() {
         assumeTrue(Processes.thisJvmIsRoot(), "needs root (makes a group and a user)");
         for (String tool : List.of("/usr/bin/setpriv", "/usr/sbin/useradd", "/usr/sbin/groupadd")) {
             assumeTrue(Files.isExecutable(Path.of(tool)), "needs " + tool);
         }
-        Path here = Path.of(".");
+        Path here = accounts;
         run(here, "groupadd", "--system", GROUP);
         CLEANUP.add(0, List.of("groupdel", GROUP));
         run(here, "useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
@@ -63,7 +69,7 @@ class ReadOnlyStatusIT {
 
     @AfterAll
     static void removeThem() {
-        Path here = Path.of(".");
+        Path here = accounts;
         for (List<String> command : CLEANUP) {
             Exec.run(here, Duration.ofSeconds(30), command);
         }
