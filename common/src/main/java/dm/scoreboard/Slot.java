@@ -102,6 +102,26 @@ public final class Slot {
         value.setOrderedBusySinceMillis(0);
     }
 
+    /** Worker: one connection took {@code nanos}, from accept to close. */
+    public void observeRequest(long nanos) {
+        Histogram.REQUEST_SECONDS.observe(value, nanos / 1_000);
+    }
+
+    /** Connection durations of every worker this slot has had since the daemon started. */
+    public Histogram.Reading requestDurations() {
+        return Histogram.REQUEST_SECONDS.read(value);
+    }
+
+    /** Worker: it accepts, {@code millis} after its JVM started. */
+    public void observeBoot(long millis) {
+        Histogram.BOOT_SECONDS.observe(value, millis);
+    }
+
+    /** Boot times of every worker this slot has had since the daemon started. */
+    public Histogram.Reading bootDurations() {
+        return Histogram.BOOT_SECONDS.read(value);
+    }
+
     /** Supervisor or worker: records the worker's pid. */
     public void setPid(long pid) {
         value.setOrderedPid(pid);

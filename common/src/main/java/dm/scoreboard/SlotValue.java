@@ -1,5 +1,7 @@
 package dm.scoreboard;
 
+import net.openhft.chronicle.values.Array;
+
 /**
  * The off-heap layout of one scoreboard record, shared by every process through the Chronicle Map.
  * Chronicle Values implements it over the mapped memory; the implementation is generated at build
@@ -123,4 +125,14 @@ public interface SlotValue {
     void setClientResets(long v);
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
+
+    // Since issue 12: the numbers behind the metrics that no other field keeps, placed by MetricSlots:
+    // in a slot record its workers' request and boot times as histogram buckets, in the control record
+    // worker exits by cause and pool.min. Each entry has one writer (see MetricSlots.add).
+
+    @Array(length = MetricSlots.LENGTH)
+    long getMetricAt(int index);
+    void setMetricAt(int index, long v);
+    long getVolatileMetricAt(int index);
+    void setOrderedMetricAt(int index, long v);
 }
