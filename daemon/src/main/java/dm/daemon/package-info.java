@@ -16,6 +16,10 @@
  *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.</li>
  * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
  *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
+ * <li>Endpoints: {@code AgentEndpoint} (agent.listen, for load balancers) and {@code MetricsEndpoint}
+ *     (metrics.listen, for Prometheus; the series are common's {@code dm.metrics.PoolMetrics}) are threads
+ *     of the supervisor that read the scoreboard and never touch a worker. {@code WorkerClasspath} keeps
+ *     the Prometheus library off the workers' class path.</li>
  * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
  *     {@code ClassArchive}, {@code OutputRelay}); the loop sees them as {@code WorkerHandle}s, so
  *     its unit tests use pretend workers and a {@code Clock} they move by hand.</li>

@@ -74,7 +74,11 @@ final class Worker implements WorkerContext {
 
         new Watchdog(slot, listener, supervisorPid).start();
         slot.setState(WorkerState.IDLE);
-        log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
+        long bootMillis = millisSinceStart();
+        if (bootMillis >= 0) {
+            slot.observeBoot(bootMillis);
+        }
+        log.info("accepting connections ({} ms after the JVM started)", bootMillis);
         long maxCalls = slot.maxCalls();
         while (slot.request() == ShutdownRequest.NORMAL) {
             SocketChannel connection;
@@ -122,6 +126,7 @@ final class Worker implements WorkerContext {
         InetSocketAddress client = null;
         AcceptedConnection connection = null;
         long calls = slot.calls();
+        long acceptedNanos = System.nanoTime();
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
             calls = slot.beginConnection(client, System.currentTimeMillis());
@@ -152,6 +157,7 @@ final class Worker implements WorkerContext {
             }
         } finally {
             slot.endConnection();
+            slot.observeRequest(System.nanoTime() - acceptedNanos);
         }
         log.info("client disconnected: {}", Addresses.format(client));
         return calls;
