@@ -62,6 +62,57 @@ class MetricsEndpointTest {
         }
     }
 
+    /**
+     * Clients that send half a request hold a scrape thread each, but only for REQUEST_SECONDS: then
+     * the JDK's server cuts them off, and a scrape that queued behind them is answered.
+     */
+    @Test
+    void clientsThatStallMidRequestAreCutOffAndTheScrapeBehindThemIsAnswered() throws Exception {
+        try (Scoreboard scoreboard = Scoreboard.create(dir.resolve("scoreboard"), 1);
+                MetricsEndpoint endpoint = MetricsEndpoint.open(new HostAndPort("127.0.0.1", 0), scoreboard)) {
+            java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < MetricsEndpoint.SCRAPE_THREADS + 1; i++) {
+                    java.net.Socket socket = new java.net.Socket("127.0.0.1", endpoint.port());
+                    socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.setSoTimeout(15_000);
+                    stalled.add(socket);
+                }
+                long start = System.nanoTime();
+                HttpURLConnection scrape = get(endpoint.port(), "/metrics");
+                scrape.setReadTimeout(15_000);
+                assertEquals(200, scrape.getResponseCode());
+                assertTrue(body(scrape).contains("dm_up"));
+                System.out.printf("MetricsEndpointTest: scrape behind %d stalled clients answered in %d ms%n",
+                        stalled.size(), (System.nanoTime() - start) / 1_000_000);
+                for (java.net.Socket socket : stalled) {
+                    assertTrue(cutOff(socket), "cut off by the server, no answer");
+                }
+            } finally {
+                for (java.net.Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** The server closed the connection (an end of stream or a reset) without answering; a read timeout is not that. */
+    private static boolean cutOff(java.net.Socket socket) throws IOException {
+        long start = System.nanoTime();
+        try {
+            int read = socket.getInputStream().read();
+            System.out.printf("MetricsEndpointTest: stalled client: end of stream after %d ms more%n",
+                    (System.nanoTime() - start) / 1_000_000);
+            return read == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            System.out.printf("MetricsEndpointTest: stalled client: %s after %d ms more%n", e.getMessage(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return true; // reset: the server closed with our request half read
+        }
+    }
+
     @Test
     void aPortInUseOrAnUnknownHostIsOneLineNamingTheSetting() throws Exception {
         try (Scoreboard scoreboard = Scoreboard.create(dir.resolve("scoreboard"), 1);
