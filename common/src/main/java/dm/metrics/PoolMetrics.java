@@ -58,6 +58,8 @@ public final class PoolMetrics implements MultiCollector {
         Histogram.Reading boots = Histogram.BOOT_SECONDS.empty();
         GaugeSnapshot.Builder perSlot = GaugeSnapshot.builder().name("dm_worker_requests")
                 .help("Connections served by the worker now in the slot (from 0 again for each new worker)");
+        GaugeSnapshot.Builder pss = GaugeSnapshot.builder().name("dm_worker_pss_bytes")
+                .help("Memory of the worker now in the slot (PSS), as the supervisor last read it");
         for (int i = 0; i < scoreboard.slotCount(); i++) {
             Slot slot = scoreboard.slot(i);
             WorkerState state = slot.state();
@@ -67,6 +69,10 @@ public final class PoolMetrics implements MultiCollector {
             if (state != WorkerState.EMPTY) {
                 perSlot.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(Labels.of("slot", Integer.toString(i))).value(slot.calls()).build());
+                if (slot.pssKib() > 0) { // not read yet: no sample, rather than a made-up one
+                    pss.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                            .labels(Labels.of("slot", Integer.toString(i))).value(slot.pssKib() * 1024.0).build());
+                }
             }
         }
         GaugeSnapshot.Builder workers = GaugeSnapshot.builder().name("dm_workers").help("Workers by state");
@@ -110,6 +116,7 @@ public final class PoolMetrics implements MultiCollector {
                     + " socket's)", control.backlog()));
         }
         all.add(perSlot.build());
+        all.add(pss.build());
         return new MetricSnapshots(all);
     }
 

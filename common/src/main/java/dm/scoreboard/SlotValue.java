@@ -126,6 +126,13 @@ public interface SlotValue {
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
 
+    // Since issue 13 (slot records): the worker's PSS in KiB as the supervisor last read it; 0: not read yet.
+
+    long getPssKib();
+    void setPssKib(long v);
+    long getVolatilePssKib();
+    void setOrderedPssKib(long v);
+
     // Since issue 12: the numbers behind the metrics that no other field keeps, placed by MetricSlots:
     // in a slot record its workers' request and boot times as histogram buckets, in the control record
     // worker exits by cause and pool.min. Each entry has one writer (see MetricSlots.add).

@@ -68,7 +68,7 @@ final class Daemon implements AutoCloseable {
         scoreboard.control().setPort(socket.port());
         scoreboard.control().setBacklog(socket.backlog());
         supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
-                new ListenQueueProbe(), ConfigReader.inBackground());
+                new ListenQueueProbe(), ConfigReader.inBackground(), new ProcPss());
         log.info("listening on {}", socket.describe());
         if (agent != null) {
             log.info("agent endpoint on {} (HAProxy agent-check; HTTP GET for readiness probes)", agent.describe());

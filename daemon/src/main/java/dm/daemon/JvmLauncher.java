@@ -22,7 +22,7 @@ final class JvmLauncher implements Launcher {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectErrorStream(true)
                 .start();
-        new OutputRelay(process.getInputStream(), output, slot).start();
+        new OutputRelay(process.getInputStream(), output, slot, process.pid()).start();
         return new JvmWorker(process);
     }
 
@@ -47,6 +47,11 @@ final class JvmLauncher implements Launcher {
         @Override
         public void kill() {
             process.destroyForcibly();
+        }
+
+        @Override
+        public void quit() {
+            ProcessSignals.send(process, ProcessSignals.SIGQUIT);
         }
 
         @Override

@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final PssSampler pssSampler;
     private final ConfigReader configReader;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
@@ -53,7 +54,7 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader) {
+            ConfigReader configReader, PssSource pss) {
         this.configReader = configReader;
         this.control = scoreboard.control();
         this.clock = clock;
@@ -64,7 +65,8 @@ final class Supervisor {
         this.spawner = new Spawner(pool, launcher, clock, this::enqueue);
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
-        this.timeouts = new Timeouts(pool, control, clock);
+        this.timeouts = new Timeouts(pool, control, clock, Timeouts.THREAD_DUMP_GRACE_MILLIS);
+        this.pssSampler = new PssSampler(pool, pss, clock);
         this.queueSampler = new ListenQueueSampler(control, queueProbe);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
@@ -147,6 +149,8 @@ final class Supervisor {
     }
 
     private void tick() {
+        pool.killWhenDue(); // the SIGKILLs that follow thread dumps, whatever the pool is doing
+        pssSampler.sample(current.config());
         switch (status) {
             case WAIT_DOWN:
                 drain.tick(this::serve, this::stopAccepting);
@@ -169,7 +173,7 @@ final class Supervisor {
 
     private void serve() {
         timeouts.watchBusyWorkers(current.config());
-        recycler.replaceRetiringWorkers();
+        recycler.replaceRetiringWorkers(current.config());
         recycler.restartTrainedWorker();
         sizer.manage(current);
         if (pool.anyAccepted(current)) {

@@ -42,7 +42,8 @@ final class LoopHarness implements AutoCloseable {
         scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
         control = scoreboard.control();
         launcher = new FakeLauncher(scoreboard);
-        supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT);
+        supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
+                launcher);
     }
 
     /** Changes the configuration file, as an operator would before a restart. */

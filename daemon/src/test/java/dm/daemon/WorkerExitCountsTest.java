@@ -30,7 +30,9 @@ class WorkerExitCountsTest {
             loop.launcher.allAccept();
             FakeWorker stuck = loop.launcher.inSlot(2);
             stuck.busy(loop.clock.currentTimeMillis());
-            loop.ticks(6); // killed past worker.request-timeout-ms
+            loop.ticks(6); // past worker.request-timeout-ms: SIGQUIT for a thread dump, then
+            loop.clock.advanceMillis(Timeouts.THREAD_DUMP_GRACE_MILLIS);
+            loop.tick(); // SIGKILL
             loop.launcher.allAccept();
             loop.launcher.inSlot(0).exit(ExitCodes.WORKER_RECYCLED);
             loop.turn();
