@@ -84,11 +84,24 @@ final class MetricsEndpoint implements AutoCloseable {
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
     }
 
+    /** In the words ListenSocket uses for server.port. */
     private static String message(Throwable e) {
         while (e.getCause() != null && e.getMessage() == null) {
             e = e.getCause();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.net.BindException) {
+            if (message.startsWith("Address already in use")) {
+                return "address already in use";
+            }
+            if (message.startsWith("Cannot assign requested address")) {
+                return "address not available on this machine";
+            }
+            if (message.startsWith("Permission denied")) {
+                return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+            }
+        }
+        return message;
     }
 
     String describe() {

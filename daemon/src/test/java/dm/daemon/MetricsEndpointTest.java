@@ -119,7 +119,7 @@ class MetricsEndpointTest {
                 ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             ListenSocket.ListenException inUse = assertThrows(ListenSocket.ListenException.class,
                     () -> MetricsEndpoint.open(new HostAndPort("127.0.0.1", taken.getLocalPort()), scoreboard));
-            assertEquals("metrics.listen: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use",
+            assertEquals("metrics.listen: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use",
                     inUse.getMessage());
             ListenSocket.ListenException unknown = assertThrows(ListenSocket.ListenException.class,
                     () -> MetricsEndpoint.open(new HostAndPort("no-such-host.invalid", 9105), scoreboard));
