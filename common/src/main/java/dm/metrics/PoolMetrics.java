@@ -11,6 +11,7 @@ import dm.scoreboard.Histogram;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.Slot;
+import dm.scoreboard.ThreadSlot;
 import dm.scoreboard.WorkerExitCause;
 import dm.scoreboard.WorkerState;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -54,6 +55,8 @@ public final class PoolMetrics implements MultiCollector {
         all.add(gauge("dm_pool_max_workers", "pool.max: upper bound on workers", scoreboard.slotCount()));
 
         long[] byState = new long[WorkerState.values().length];
+        long idleThreads = 0;
+        long busyThreads = 0;
         Histogram.Reading requests = Histogram.REQUEST_SECONDS.empty();
         Histogram.Reading boots = Histogram.BOOT_SECONDS.empty();
         GaugeSnapshot.Builder perSlot = GaugeSnapshot.builder().name("dm_worker_requests")
@@ -64,8 +67,21 @@ public final class PoolMetrics implements MultiCollector {
             Slot slot = scoreboard.slot(i);
             WorkerState state = slot.state();
             byState[state.ordinal()]++;
-            requests = requests.plus(slot.requestDurations());
             boots = boots.plus(slot.bootDurations());
+            WorkerState lifecycle = slot.lifecycle();
+            for (int t = 0; t < slot.threadCount(); t++) {
+                ThreadSlot thread = slot.thread(t);
+                requests = requests.plus(thread.requestDurations());
+                // A thread counts as idle or busy only while its worker accepts (as dm-ctl status counts them).
+                WorkerState threadState = thread.state();
+                if (lifecycle == WorkerState.IDLE || (lifecycle == WorkerState.EXITING && threadState == WorkerState.BUSY)) {
+                    if (threadState == WorkerState.IDLE) {
+                        idleThreads++;
+                    } else if (threadState == WorkerState.BUSY) {
+                        busyThreads++;
+                    }
+                }
+            }
             if (state != WorkerState.EMPTY) {
                 perSlot.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(Labels.of("slot", Integer.toString(i))).value(slot.calls()).build());
@@ -82,7 +98,15 @@ public final class PoolMetrics implements MultiCollector {
                     .build());
         }
         all.add(workers.build());
-        all.add(gauge("dm_max_busy_workers", "Most workers busy at once since start", control.maxBusy()));
+        all.add(gauge("dm_threads_per_worker", "Connections each worker serves at once (worker.threads)",
+                scoreboard.slotCount() > 0 ? scoreboard.slot(0).threadCount() : 0));
+        all.add(GaugeSnapshot.builder().name("dm_threads").help("Accepting threads of live workers by state")
+                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("state", "idle"))
+                        .value(idleThreads).build())
+                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("state", "busy"))
+                        .value(busyThreads).build())
+                .build());
+        all.add(gauge("dm_max_busy_threads", "Most threads (connections) busy at once since start", control.maxBusy()));
         all.add(counter("dm_max_workers_reached", "Times the pool needed to grow beyond pool.max", control.maxReached()));
 
         all.add(counter("dm_accepted_connections", "Connections accepted by every worker", control.accepted()));

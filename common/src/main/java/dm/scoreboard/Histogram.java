@@ -3,10 +3,11 @@ package dm.scoreboard;
 import java.util.Arrays;
 
 /**
- * A histogram with fixed buckets kept in each slot record: the worker in the slot adds each
- * observation to its bucket and to the sum, in place, on the record it bound once (see
- * {@link MetricSlots#add}: no lock); the counts stay in the slot when the next worker takes it over.
- * Readers (the supervisor's metrics endpoint, dm-ctl) add up the slots and the buckets.
+ * A histogram with fixed buckets kept in scoreboard records (request times in each thread record,
+ * boot times in each slot record): the one writer of the record adds each observation to its bucket
+ * and to the sum, in place, on the record it bound once (see {@link MetricSlots#add}: no lock); the
+ * counts stay when the next worker takes the slot over. Readers (the supervisor's metrics endpoint,
+ * dm-ctl) add up the records and the buckets.
  */
 public final class Histogram {
     /** Connection durations, from accept to close, in seconds; the sum is kept in microseconds. */

@@ -4,14 +4,15 @@ package dm.scoreboard;
  * Where each number of a record's metric array ({@link SlotValue#getMetricAt}) lives. One array, so
  * that a new number costs an index here rather than a new field in every record.
  *
- * <p>Each entry has exactly one writer: in a slot record the worker that runs in the slot (there is
- * never more than one at a time: a replacement is started once its predecessor has been reaped, or
- * in another slot), in the control record the supervisor's loop. So an add is a volatile read and an
+ * <p>Each entry has exactly one writer: in a thread record that thread of the worker in the slot, in a
+ * slot record the worker's boot (there is never more than one worker in a slot at a time: a
+ * replacement is started once its predecessor has been reaped, or in another slot), in the control
+ * record the supervisor's loop. So an add is a volatile read and an
  * ordered write, no lock and no atomic instruction (Chronicle Values has none for array elements),
  * and a process killed halfway leaves at worst its last observation uncounted.
  */
 final class MetricSlots {
-    // Slot records.
+    // Thread records (request durations) and slot records (boot times), each at its own place.
     /** Request durations: {@link Histogram#REQUEST_SECONDS}'s buckets, then its sum. */
     static final int REQUESTS = 0;
     /** Worker boot times: {@link Histogram#BOOT_SECONDS}'s buckets, then its sum. */

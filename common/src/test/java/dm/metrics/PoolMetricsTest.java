@@ -45,9 +45,10 @@ class PoolMetricsTest {
             busy.prepare(1_700_000_000_000L, 0);
             busy.setPid(5151);
             busy.setState(WorkerState.IDLE);
-            busy.beginConnection(new InetSocketAddress("127.0.0.1", 40000), 1_700_000_001_000L);
+            busy.thread(0).setState(WorkerState.IDLE);
+            busy.thread(0).beginConnection(new InetSocketAddress("127.0.0.1", 40000), 1_700_000_001_000L);
             control.countAccepted();
-            busy.observeRequest(3_000_000);
+            busy.thread(0).observeRequest(3_000_000);
             Slot starting = scoreboard.slot(1);
             starting.prepare(1_700_000_000_000L, 0);
             starting.setPid(5252);
@@ -71,6 +72,7 @@ class PoolMetricsTest {
             assertTrue(text.contains("dm_workers{state=\"busy\"} 1.0"), text);
             assertTrue(text.contains("dm_workers{state=\"starting\"} 1.0"), text);
             assertTrue(text.contains("dm_worker_requests{slot=\"0\"} 1.0"), text);
+            assertTrue(text.contains("dm_threads{state=\"busy\"} 1.0") && text.contains("dm_threads_per_worker 1.0"), text);
             assertFalse(text.contains("slot=\"2\""), "an empty slot has no series: " + text);
             assertTrue(text.contains("dm_pool_min_workers 2.0") && text.contains("dm_pool_max_workers 4.0"), text);
             assertFalse(text.contains("pid"), "no pid, as a label or otherwise: " + text);

@@ -24,8 +24,10 @@ class MetricCountersTest {
         return new Control(heapValue(), null);
     }
 
+    /** A slot with one thread record: request times go in the thread's record, boot times in the slot's. */
     private static Slot slot() {
-        return new Slot(0, heapValue(), null);
+        SlotValue process = heapValue();
+        return new Slot(0, process, new ThreadSlot[] {new ThreadSlot(0, heapValue(), process, null)}, null);
     }
 
     @Test
@@ -51,11 +53,12 @@ class MetricCountersTest {
     @Test
     void requestDurationsAreCountedPerBucketWithTheirSumInSeconds() {
         Slot slot = slot();
-        slot.observeRequest(500_000); // 0.5 ms
-        slot.observeRequest(2_000_000); // 2 ms
-        slot.observeRequest(2_000_000);
-        slot.observeRequest(400_000_000_000L); // 400 s: +Inf
-        Histogram.Reading reading = slot.requestDurations();
+        ThreadSlot thread = slot.thread(0);
+        thread.observeRequest(500_000); // 0.5 ms
+        thread.observeRequest(2_000_000); // 2 ms
+        thread.observeRequest(2_000_000);
+        thread.observeRequest(400_000_000_000L); // 400 s: +Inf
+        Histogram.Reading reading = thread.requestDurations();
         long[] expected = new long[17];
         expected[0] = 1;
         expected[1] = 2;
@@ -65,8 +68,8 @@ class MetricCountersTest {
         assertEquals(400.0045, reading.sum(), 1e-9);
         assertEquals(0, slot.bootDurations().count(), "boot times apart");
         slot.prepare(1, 0);
-        assertEquals(4, slot.requestDurations().count(), "kept for the next worker in the slot");
-        Histogram.Reading twice = reading.plus(slot.requestDurations());
+        assertEquals(4, thread.requestDurations().count(), "kept for the next worker in the slot");
+        Histogram.Reading twice = reading.plus(thread.requestDurations());
         assertEquals(8, twice.count());
         assertEquals(800.009, twice.sum(), 1e-9);
     }

@@ -157,14 +157,17 @@ class StatusIT {
         assertEquals(text.idle(), number(out, "idle_workers"));
         assertEquals(text.busy(), number(out, "busy_workers"));
         assertEquals(text.total(), number(out, "total_workers"));
-        assertEquals(text.maxBusy(), number(out, "max_busy_workers"));
+        assertEquals(text.maxBusy(), number(out, "max_busy_threads"));
+        assertEquals(text.threadsPerWorker(), number(out, "threads_per_worker"));
+        assertEquals(text.idleThreads(), number(out, "idle_threads"));
+        assertEquals(text.busyThreads(), number(out, "busy_threads"));
         assertEquals(text.maxReached(), number(out, "max_workers_reached"));
         assertEquals(text.slow(), number(out, "slow_requests"));
         assertEquals(text.timeoutKills(), number(out, "timeout_kills"));
         assertTrue(out.contains("\"scoreboard_line\":\"" + text.scoreboardLine() + "\""), "scoreboard line");
         Matcher worker = Pattern.compile("\\{\"slot\":(\\d+),\"pid\":(\\d+),\"state\":\"(\\w+)\",\"started\":\"[^\"]+\","
                 + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null),"
-                + "\"pss_kib\":(\\d+|null)\\}").matcher(out);
+                + "\"pss_kib\":(\\d+|null),\"threads_busy\":(\\d+),\"threads_idle\":\\d+,\"threads\":\\[").matcher(out);
         Map<Long, String> clients = new HashMap<>();
         pssKib.clear();
         while (worker.find()) {
@@ -177,6 +180,7 @@ class StatusIT {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", row.pssMib()),
                     String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(worker.group(7)) / 1024.0), "PSS of " + row.pid());
             pssKib.put(row.slot(), Long.parseLong(worker.group(7)));
+            assertEquals(row.busyThreads(), Integer.parseInt(worker.group(8)), "busy threads of " + row.pid());
         }
         assertEquals(text.rows().size(), clients.size(), "one JSON worker per row");
         text.rows().forEach(r -> assertEquals(r.client(), clients.get(r.pid()), "client of " + r.pid()));
@@ -205,6 +209,9 @@ class StatusIT {
         assertEquals(text.accepted(), value(samples, "dm_accepted_connections_total"));
         assertEquals(text.busy(), value(samples, "dm_workers{state=\"busy\"}"));
         assertEquals(text.idle(), value(samples, "dm_workers{state=\"idle\"}"));
+        assertEquals(text.busyThreads(), value(samples, "dm_threads{state=\"busy\"}"));
+        assertEquals(text.idleThreads(), value(samples, "dm_threads{state=\"idle\"}"));
+        assertEquals(text.threadsPerWorker(), value(samples, "dm_threads_per_worker"));
         assertEquals(text.listenQueue(), value(samples, "dm_listen_queue"));
         assertEquals(text.slow(), value(samples, "dm_slow_requests_total"));
         assertEquals(text.maxReached(), value(samples, "dm_max_workers_reached_total"));
