@@ -57,7 +57,8 @@ class MetricsIT {
     @Test
     void prometheusScrapesThePoolUnderLoadAndPromtoolFindsNothingToSay(Daemons daemons) throws Exception {
         // Port 0: the kernel picks one, the log says which (no race with a test beside this one).
-        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "3",
+        // Two threads per worker: each thread adds its connections to its own record's histogram.
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "3", "worker.threads", "2",
                 "metrics.listen", "127.0.0.1:0"));
         int metricsPort = Integer.parseInt(daemon.waitForLog("supervisor: metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics",
                 TIMEOUT).group(1));
@@ -78,6 +79,7 @@ class MetricsIT {
         assertTrue(samples.get("dm_accepted_connections_total") >= 300, "accepted: " + samples);
         assertTrue(samples.get("dm_request_duration_seconds_count") >= 300, "connections timed: " + samples);
         assertTrue(samples.get("dm_worker_boot_duration_seconds_count") >= 2, "boots timed: " + samples);
+        assertEquals(2.0, samples.get("dm_threads_per_worker"));
         assertEquals(2.0, samples.get("dm_pool_min_workers"));
         assertEquals(3.0, samples.get("dm_pool_max_workers"));
         assertEquals(128.0, samples.get("dm_listen_backlog"));
