@@ -49,7 +49,7 @@ final class Generation {
         options.add("-Dslf4j.internal.verbosity=WARN"); // else slf4j says on stderr that it used the property
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
-        this.classpath = List.of(System.getProperty("java.class.path").split(":"));
+        this.classpath = WorkerClasspath.of(System.getProperty("java.class.path"));
         this.jvmCommand = List.copyOf(options);
         List<String> fingerprinted = new ArrayList<>(classpath);
         config.workerClasspath().forEach(entry -> fingerprinted.add(entry.toString()));

@@ -61,7 +61,7 @@ final class Supervisor {
         this.drain = new DrainPeriod(clock);
         this.current = first;
         this.pool = new Pool(scoreboard, first.config(), clock);
-        this.reaper = new Reaper(pool, clock);
+        this.reaper = new Reaper(pool, control, clock);
         this.spawner = new Spawner(pool, launcher, clock, this::enqueue);
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
