@@ -39,7 +39,7 @@ final class LoopHarness implements AutoCloseable {
         settings.putAll(overrides);
         writeConfig();
         ServerConfig config = ServerConfig.load(configFile);
-        scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
+        scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
         control = scoreboard.control();
         launcher = new FakeLauncher(scoreboard);
         supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
