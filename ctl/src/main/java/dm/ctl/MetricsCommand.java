@@ -19,7 +19,7 @@ final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Scoreboard scoreboard = DaemonConnection.open(parent.config)) {
+        try (Scoreboard scoreboard = DaemonConnection.openToRead(parent.config)) {
             System.out.print(StatusFormat.prometheus(PoolSnapshot.take(scoreboard)));
             return ExitCodes.OK;
         } catch (ExitException e) {
