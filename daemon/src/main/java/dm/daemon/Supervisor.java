@@ -38,6 +38,7 @@ final class Supervisor {
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
     private final ConfigReader configReader;
+    private final ServiceNotifier notifier;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -53,8 +54,9 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader) {
+            ConfigReader configReader, ServiceNotifier notifier) {
         this.configReader = configReader;
+        this.notifier = notifier;
         this.control = scoreboard.control();
         this.clock = clock;
         this.drain = new DrainPeriod(clock);
@@ -93,7 +95,7 @@ final class Supervisor {
 
     /** Sleeps until an event comes in, the next tick is due or a replacement is. */
     private void awaitEvent() throws InterruptedException {
-        long wakeAt = spawner.nextDueNanos(nextTickNanos);
+        long wakeAt = notifier.nextDueNanos(spawner.nextDueNanos(nextTickNanos));
         SupervisorEvent event = events.poll(Math.max(0, wakeAt - clock.nanoTime()), TimeUnit.NANOSECONDS);
         if (event != null) {
             events.addFirst(event);
@@ -114,6 +116,7 @@ final class Supervisor {
             tick();
             spawnMissingWorkers();
         }
+        notifier.afterTurn(status, stopReason, pool, control, current.config().poolMin());
         return exitCode();
     }
 
