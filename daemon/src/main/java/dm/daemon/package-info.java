@@ -13,7 +13,9 @@
  *     way a worker is asked to leave or killed.</li>
  * <li>Each turn: {@code Reaper} records a {@link dm.daemon.Verdict} for each exit; {@code Spawner}
  *     starts every worker that is due. Each tick: {@code Timeouts}, {@code RollingRestart},
- *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.</li>
+ *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.
+ *     After each turn {@code ServiceNotifier} tells systemd (Type=notify) what changed and pings its
+ *     watchdog, over {@code NotifySocket}; without NOTIFY_SOCKET it does nothing.</li>
  * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
  *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
  * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
