@@ -29,8 +29,13 @@ public final class Daemons {
 
     /** Starts bin/dm-daemon -c config in {@code dir}; returns once it logged its listening port. */
     public DaemonUnderTest start(Path dir, Path config) {
+        return start(dir, config, Map.of());
+    }
+
+    /** The same with {@code environment} added to the daemon's. */
+    public DaemonUnderTest start(Path dir, Path config, Map<String, String> environment) {
         watch(dir);
-        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config);
+        DaemonUnderTest daemon = DaemonUnderTest.start(dir, config, environment);
         started.add(daemon);
         return daemon;
     }
