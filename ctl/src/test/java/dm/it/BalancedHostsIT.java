@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -56,6 +57,7 @@ import dm.it.kit.Repo;
  * </ol>
  * Root only, like the service tests; needs /usr/sbin/haproxy (.ci/install-service-deps).
  */
+@Isolated("HAProxy and fixed addresses")
 @ExtendWith(DmExtension.class)
 class BalancedHostsIT {
     private static final String[] ADDRESSES = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -36,6 +37,7 @@ import dm.it.kit.LogTimes;
  * default policy's worst wait is less than half the one-at-a-time policy's is asserted only with
  * {@code -Ddm.benchmark.assert=true}.
  */
+@Isolated("a benchmark")
 @ExtendWith(DmExtension.class)
 class BurstBenchmarkIT {
     static final int CLIENTS = 60;

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -27,6 +28,7 @@ import dm.it.kit.PoolStatus;
  * load: the daemon never stops, each kill costs at most the one connection that worker held, and
  * the pool comes back to pool.min. 8 s in CI; -Ddm.faults.seconds=20 for the long form.
  */
+@Isolated("kills every 100-250 ms")
 @ExtendWith(DmExtension.class)
 class FaultCampaignIT {
     static final int POOL_MIN = 4;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.ExitCodes;
 import dm.it.kit.Await;
@@ -42,6 +43,7 @@ import dm.it.kit.Repo;
  * and worker respawns, and every way out leaves no process. Needs root and /usr/bin/jsvc
  * (.ci/install-service-deps installs it); skipped otherwise.
  */
+@Isolated("system users, privileged ports")
 @ExtendWith(DmExtension.class)
 class JsvcIT {
     private static final String USER = "dmjsvcit";

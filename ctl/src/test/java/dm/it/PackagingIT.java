@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.Daemons;
@@ -32,6 +33,7 @@ import dm.it.kit.Repo;
  * install and purge on this machine when root), and the systemd units, which must pass
  * systemd-analyze verify without a single line of output.
  */
+@Isolated("installs the package on this machine")
 @ExtendWith(DmExtension.class)
 class PackagingIT {
     private static Path target;

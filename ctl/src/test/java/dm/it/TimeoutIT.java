@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -34,6 +35,7 @@ import dm.it.kit.PoolStatus;
  * connection and the worker lives on; the graceful timeout (shutdown.timeout-ms) of -restart and -wdown
  * kills a worker that does not finish, and both the log and dm-ctl say so (with progress while waiting).
  */
+@Isolated("timing")
 @ExtendWith(DmExtension.class)
 class TimeoutIT {
     static final int REQUEST_TIMEOUT_MS = 1500;

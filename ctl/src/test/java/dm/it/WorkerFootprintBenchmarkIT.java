@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -27,6 +28,7 @@ import dm.it.kit.DmExtension;
  * PSS of an idle worker (/proc/PID/smaps_rollup), with the shipped worker.jvm-options. It asserts
  * only that the figures were read.
  */
+@Isolated("a benchmark")
 @ExtendWith(DmExtension.class)
 class WorkerFootprintBenchmarkIT {
     private static final int WORKERS = 4;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,11 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Daemons {
     private final List<DaemonUnderTest> started = new CopyOnWriteArrayList<>();
-    /** Shared by every test of the run, so that an orphan of an earlier test is found too. */
-    private final Set<Path> testDirectories;
+    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+    /** Those of every test of the class, checked once more after the class. */
+    private final Set<Path> classDirectories;
 
-    Daemons(Set<Path> testDirectories) {
-        this.testDirectories = testDirectories;
+    Daemons(Set<Path> classDirectories) {
+        this.classDirectories = classDirectories;
     }
 
     /** Writes {@code dir/server.properties} from {@link DaemonUnderTest#defaults} plus {@code overrides} and starts a daemon on it. */
@@ -42,7 +44,16 @@ public final class Daemons {
 
     /** Dm JVMs whose command line names {@code dir} are the test's, also when the test started them some other way. */
     public void watch(Path dir) {
-        testDirectories.add(dir.toAbsolutePath());
+        directories.add(dir.toAbsolutePath());
+        classDirectories.add(dir.toAbsolutePath());
+    }
+
+    /**
+     * Only this test's: other test classes run at the same time (see junit-platform.properties), and
+     * their daemons are theirs to check.
+     */
+    Set<Path> directories() {
+        return Set.copyOf(directories);
     }
 
     List<DaemonUnderTest> started() {

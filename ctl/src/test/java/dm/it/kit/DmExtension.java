@@ -21,12 +21,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Every integration test: gives it its {@link Daemons} (a parameter); on failure, prints their logs
  * (CI has nothing else); after it, and after each class, no dm JVM it started may be alive (leftovers
  * are killed, then fail the test); after a passing test, no JVM of its daemons may have crashed.
+ * Test classes run two at a time, so each check looks only at its own test's directories.
  */
 public final class DmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DmExtension.class);
 
-    /** The test directories of the whole run, in the root store: orphans are recognised by them. */
-    private static final class TestDirectories {
+    /** The test directories of one test class, in the class's store: orphans are recognised by them. */
+    private static final class ClassDirectories {
         final Set<Path> paths = ConcurrentHashMap.newKeySet();
     }
 
@@ -38,7 +39,8 @@ public final class DmExtension implements ParameterResolver, AfterEachCallback, 
     /** One per test method (its @BeforeEach methods get the same one). */
     @Override
     public Daemons resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(Daemons.class, k -> new Daemons(testDirectories(context)),
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(EndOfRun.class, k -> new EndOfRun(), EndOfRun.class);
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(Daemons.class, k -> new Daemons(classDirectories(context)),
                 Daemons.class);
     }
 
@@ -55,7 +57,7 @@ public final class DmExtension implements ParameterResolver, AfterEachCallback, 
         for (DaemonUnderTest daemon : started) {
             daemon.close();
         }
-        assertNoLeftovers(context, context.getDisplayName());
+        assertNoLeftovers(daemons == null ? Set.of() : daemons.directories(), context.getDisplayName());
         if (context.getExecutionException().isEmpty()) {
             for (DaemonUnderTest daemon : started) {
                 assertNoJvmCrash(daemon);
@@ -65,12 +67,33 @@ public final class DmExtension implements ParameterResolver, AfterEachCallback, 
 
     @Override
     public void afterAll(ExtensionContext context) {
-        assertNoLeftovers(context, context.getDisplayName() + " (after all)");
+        assertNoLeftovers(classDirectories(context), context.getDisplayName() + " (after all)");
     }
 
-    private static Set<Path> testDirectories(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(TestDirectories.class, k -> new TestDirectories(),
-                TestDirectories.class).paths;
+    /**
+     * When every test of the run is done: no dm JVM started by this test JVM may be left, whichever
+     * test started it (the checks after each test look only at that test's directories).
+     */
+    private static final class EndOfRun implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            List<ProcessHandle> left = Processes.dmJvmDescendants();
+            if (!left.isEmpty()) {
+                String described = Processes.describe(left);
+                Processes.killAll(left);
+                throw new AssertionError("dm JVMs still alive after the last test:" + described);
+            }
+        }
+    }
+
+    /** The class's context: a test method's parent, or its grandparent for a parameterized test. */
+    private static Set<Path> classDirectories(ExtensionContext context) {
+        ExtensionContext classContext = context;
+        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+            classContext = classContext.getParent().get();
+        }
+        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ClassDirectories.class, k -> new ClassDirectories(),
+                ClassDirectories.class).paths;
     }
 
     /** No JVM of the daemon crashed (a crash can hide behind a passing test: the supervisor replaces the worker). */
@@ -118,8 +141,7 @@ public final class DmExtension implements ParameterResolver, AfterEachCallback, 
         System.out.println("===== end of daemon log");
     }
 
-    private static void assertNoLeftovers(ExtensionContext context, String where) {
-        Set<Path> directories = testDirectories(context);
+    private static void assertNoLeftovers(Set<Path> directories, String where) {
         List<ProcessHandle> leftovers;
         try {
             Await.until(Duration.ofSeconds(5), () -> Processes.leftovers(directories).isEmpty(), "no dm JVM left alive");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** The processes the tests start: found by their command line, killed by pid, waited for until they are gone. */
@@ -92,20 +93,26 @@ public final class Processes {
     }
 
     /**
-     * Live dm JVMs started by this test JVM: its descendants, and orphans (re-parented to init after
-     * their supervisor died) recognised by one of {@code testDirectories} in their command line.
+     * Live dm JVMs of a test: those whose command line names one of {@code testDirectories}, whether
+     * still children of a daemon or orphans re-parented to init after their supervisor died. (Not
+     * every descendant of this JVM: other test classes run at the same time.)
      */
     public static List<ProcessHandle> leftovers(Collection<Path> testDirectories) {
-        long self = ProcessHandle.current().pid();
-        Set<Long> descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         List<String> markers = testDirectories.stream().map(d -> d.toAbsolutePath().toString()).collect(Collectors.toList());
+        return running(p -> isDmJvm(p) && markers.stream().anyMatch(commandLine(p)::contains));
+    }
+
+    /** Live dm JVMs started by this test JVM (its descendants), whatever test started them. */
+    public static List<ProcessHandle> dmJvmDescendants() {
+        Set<Long> descendants = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+        return running(p -> descendants.contains(p.pid()) && isDmJvm(p));
+    }
+
+    private static List<ProcessHandle> running(Predicate<ProcessHandle> which) {
+        long self = ProcessHandle.current().pid();
         List<ProcessHandle> found = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(p -> {
-            if (p.pid() == self || !running(p) || !isDmJvm(p)) {
-                return;
-            }
-            String commandLine = commandLine(p);
-            if (descendants.contains(p.pid()) || markers.stream().anyMatch(commandLine::contains)) {
+            if (p.pid() != self && running(p) && which.test(p)) {
                 found.add(p);
             }
         });
