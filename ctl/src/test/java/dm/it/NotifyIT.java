@@ -70,10 +70,7 @@ class NotifyIT {
                 .redirectErrorStream(true).redirectOutput(received.toFile()).start();
         Await.until(Duration.ofSeconds(10), () -> TextFiles.read(received).contains("bound"), "the listener to bind");
 
-        Map<String, String> settings = DaemonUnderTest.defaults(dir);
-        settings.put("pool.min", "2");
-        settings.put("pool.max", "3");
-        DaemonUnderTest daemon = daemons.start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", settings),
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "3"),
                 Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "2000000"));
 
         String ready = Await.value(Duration.ofSeconds(30), () -> datagrams(received).stream()

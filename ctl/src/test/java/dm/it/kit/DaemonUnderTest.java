@@ -73,23 +73,19 @@ public final class DaemonUnderTest implements AutoCloseable {
     }
 
     /** Starts bin/dm-daemon -c config; returns once it logged its listening port. */
-    static DaemonUnderTest start(Path dir, Path config) {
-        return start(dir, config, Map.of());
-    }
-
-    /** The same with {@code environment} added to the daemon's (NOTIFY_SOCKET, say). */
     static DaemonUnderTest start(Path dir, Path config, Map<String, String> environment) {
         String base = config.getFileName().toString().replaceFirst("\\.properties$", "");
         Path log = dir.resolve(base + ".log");
         Process process;
         try {
             // The test directory as working directory: a JVM crash leaves its hs_err file there.
-            ProcessBuilder builder = Repo.processBuilder(List.of(Repo.daemonLauncher(), "-c", config.toString()))
+            ProcessBuilder builder = Repo.processBuilder(List.of(Repo.daemonLauncher(), "-c", config.toString()));
+            builder.environment().putAll(environment);
+            process = builder
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(environment);
-            process = builder.start();
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("cannot start bin/dm-daemon", e);
         }

@@ -29,12 +29,18 @@ public final class Daemons {
         return start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", properties));
     }
 
+    /** The same with {@code environment} added to the daemon's (and so its workers'). */
+    public DaemonUnderTest start(Path dir, Map<String, String> overrides, Map<String, String> environment) {
+        Map<String, String> properties = DaemonUnderTest.defaults(dir);
+        properties.putAll(overrides);
+        return start(dir, DaemonUnderTest.writeConfig(dir, "server.properties", properties), environment);
+    }
+
     /** Starts bin/dm-daemon -c config in {@code dir}; returns once it logged its listening port. */
     public DaemonUnderTest start(Path dir, Path config) {
         return start(dir, config, Map.of());
     }
 
-    /** The same with {@code environment} added to the daemon's. */
     public DaemonUnderTest start(Path dir, Path config, Map<String, String> environment) {
         watch(dir);
         DaemonUnderTest daemon = DaemonUnderTest.start(dir, config, environment);
