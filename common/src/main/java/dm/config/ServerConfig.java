@@ -233,6 +233,15 @@ public final class ServerConfig {
         return get(Settings.WORKER_MAX_REQUESTS_JITTER);
     }
 
+    /** worker.max-pss-mib; 0: off. */
+    public int maxPssMib() {
+        return get(Settings.WORKER_MAX_PSS_MIB);
+    }
+
+    public int pssIntervalMillis() {
+        return get(Settings.WORKER_PSS_INTERVAL_MS);
+    }
+
     public int requestTimeoutMillis() {
         return get(Settings.WORKER_REQUEST_TIMEOUT_MS);
     }

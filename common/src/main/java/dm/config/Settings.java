@@ -59,7 +59,7 @@ public final class Settings {
 
     public static final Setting<String> WORKER_JVM_OPTIONS = Setting.string("worker.jvm-options", "options",
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx64m",
-            text -> text.contains("\"") || text.contains("'") ? "quotes are not supported; separate options by spaces" : null,
+            Settings::jvmOptionsProblem,
             "Options for each worker JVM, separated by spaces (no quoting). The default starts fast and small;"
                     + " drop -XX:TieredStopAtLevel=1 for CPU-heavy handlers, raise -Xmx for handlers that hold much data.");
 
@@ -94,9 +94,20 @@ public final class Settings {
             Integer.MAX_VALUE,
             "Adds a random 0..N to each worker's worker.max-requests so that workers do not all leave at once.");
 
+    public static final Setting<Integer> WORKER_MAX_PSS_MIB = Setting.integer("worker.max-pss-mib", 0, 0, 1_048_576,
+            "A worker whose memory (PSS, its share of the RAM it uses, from /proc/PID/smaps_rollup) grows beyond this"
+                    + " many MiB is recycled as worker.max-requests recycles it: its replacement starts first, its"
+                    + " connection in progress finishes. Read every worker.pss-interval-ms; dm-ctl status shows it."
+                    + " Set it well above an idle worker's PSS (dm-ctl status). 0: never.");
+
+    public static final Setting<Integer> WORKER_PSS_INTERVAL_MS = Setting.integer("worker.pss-interval-ms", 5_000, 100,
+            3_600_000,
+            "How often the supervisor reads each worker's PSS, for worker.max-pss-mib and dm-ctl status, in milliseconds.");
+
     public static final Setting<Integer> WORKER_REQUEST_TIMEOUT_MS = Setting.integer("worker.request-timeout-ms", 0, 0,
             Integer.MAX_VALUE,
-            "A worker busy with one connection for longer than this is killed (and replaced). 0: no limit.");
+            "A worker busy with one connection for longer than this is killed (and replaced), after a thread dump"
+                    + " (SIGQUIT, in the log under the worker's pid) and a second's grace. 0: no limit.");
 
     public static final Setting<Integer> WORKER_READ_TIMEOUT_MS = Setting.integer("worker.read-timeout-ms", 60_000, 0,
             Integer.MAX_VALUE,
@@ -145,6 +156,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
             POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
+            WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
             AGENT_LISTEN, AGENT_DRAIN_MS);
@@ -173,6 +185,20 @@ public final class Settings {
         if (withPort.matches()) {
             return "takes the address alone: put the port in server.port"
                     + (withPort.group(2).isEmpty() ? "" : " (server.port = " + withPort.group(2) + ")");
+        }
+        return null;
+    }
+
+    private static String jvmOptionsProblem(String text) {
+        if (text.contains("\"") || text.contains("'")) {
+            return "quotes are not supported; separate options by spaces";
+        }
+        for (String option : text.trim().split("\\s+")) {
+            // The thread dump before a request-timeout kill is SIGQUIT; these leave SIGQUIT to the OS, which dumps core.
+            if (option.equals("-Xrs") || option.equals("-XX:+ReduceSignalUsage")) {
+                return option + " is not supported: dm sends a stuck worker SIGQUIT for a thread dump before it kills it,"
+                        + " and with " + option + " the JVM would dump core instead";
+            }
         }
         return null;
     }

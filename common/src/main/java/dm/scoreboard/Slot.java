@@ -73,6 +73,16 @@ public final class Slot {
         return max > 0 && calls() >= max && (state == WorkerState.BUSY || state == WorkerState.EXITING);
     }
 
+    /** The worker's PSS in KiB as the supervisor last read it (worker.pss-interval-ms); 0 until then. */
+    public long pssKib() {
+        return value.getVolatilePssKib();
+    }
+
+    /** Supervisor: the PSS it has just read for this slot's worker. */
+    public void recordPss(long kib) {
+        value.setOrderedPssKib(kib);
+    }
+
     /** Supervisor: a fresh worker is about to be spawned into this slot. */
     public void prepare(long startedMillis, long maxCalls) {
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
@@ -81,6 +91,7 @@ public final class Slot {
         value.setOrderedMaxCalls(maxCalls);
         value.setOrderedBusySinceMillis(0);
         value.setOrderedClientPort(0);
+        value.setOrderedPssKib(0);
         value.setOrderedStartedMillis(startedMillis);
         value.setOrderedState(WorkerState.STARTING.ordinal());
     }
@@ -110,6 +121,7 @@ public final class Slot {
     /** Supervisor: the worker in this slot is gone. */
     public void clear() {
         value.setOrderedPid(0);
+        value.setOrderedPssKib(0);
         value.setOrderedState(WorkerState.EMPTY.ordinal());
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
     }

@@ -123,4 +123,11 @@ public interface SlotValue {
     void setClientResets(long v);
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
+
+    // Since issue 13 (slot records): the worker's PSS in KiB as the supervisor last read it; 0: not read yet.
+
+    long getPssKib();
+    void setPssKib(long v);
+    long getVolatilePssKib();
+    void setOrderedPssKib(long v);
 }

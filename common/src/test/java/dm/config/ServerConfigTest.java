@@ -89,6 +89,16 @@ class ServerConfigTest {
                 refused("worker.handler", "not a class"));
         assertEquals(FILE + ": worker.jvm-options = '-Dx=\"a b\"': quotes are not supported; separate options by spaces",
                 refused("worker.jvm-options", "-Dx=\"a b\""));
+        assertEquals(FILE + ": worker.jvm-options = '-Xmx64m -Xrs': -Xrs is not supported: dm sends a stuck worker SIGQUIT"
+                + " for a thread dump before it kills it, and with -Xrs the JVM would dump core instead",
+                refused("worker.jvm-options", "-Xmx64m -Xrs"));
+    }
+
+    @Test
+    void pssSettings() {
+        assertEquals(FILE + ": worker.pss-interval-ms = '50': must be between 100 and 3600000",
+                refused("worker.pss-interval-ms", "50"));
+        assertEquals(FILE + ": worker.max-pss-mib = '-1': must be between 0 and 1048576", refused("worker.max-pss-mib", "-1"));
     }
 
     @Test

@@ -17,9 +17,12 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
         Path scoreboardFile, long accepted, long maxBusy, long maxReached, long slowRequests, long clientResets,
         long timeoutKills, long listenQueue, long maxListenQueue, int backlog, String scoreboardLine, List<Worker> workers) {
 
-    /** One live slot. {@code busyMillis} is -1 when idle; {@code client} is null when idle. */
+    /**
+     * One live slot. {@code busyMillis} is -1 when idle; {@code client} is null when idle; {@code pssKib}
+     * is 0 until the supervisor has read it (worker.pss-interval-ms).
+     */
     record Worker(int slot, long pid, WorkerState state, long startedMillis, long calls, long busyMillis,
-            InetSocketAddress client) {
+            InetSocketAddress client, long pssKib) {
     }
 
     static PoolSnapshot take(Scoreboard scoreboard) {
@@ -38,7 +41,7 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
             long busySince = slot.busySinceMillis();
             boolean busy = state == WorkerState.BUSY && busySince > 0;
             workers.add(new Worker(i, pid, state, slot.startedMillis(), slot.calls(), busy ? now - busySince : -1,
-                    busy ? slot.client() : null));
+                    busy ? slot.client() : null, slot.pssKib()));
         }
         int port = control.port();
         return new PoolSnapshot(now, control.supervisorPid(), control.status(), control.startedMillis(), port,

@@ -30,11 +30,11 @@ final class StatusFormat {
                 s.timeoutKills(), unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
         out.append("scoreboard: ").append(s.scoreboardLine())
                 .append("   (_ idle, W busy, S starting, G leaving, . empty)").append(System.lineSeparator());
-        out.append(String.format("%4s  %8s  %-8s  %-19s  %8s  %9s  %s%n", "SLOT", "PID", "STATE", "STARTED", "REQUESTS",
-                "BUSY", "CLIENT"));
+        out.append(String.format("%4s  %8s  %-8s  %-19s  %8s  %10s  %9s  %s%n", "SLOT", "PID", "STATE", "STARTED",
+                "REQUESTS", "PSS", "BUSY", "CLIENT"));
         for (PoolSnapshot.Worker w : s.workers()) {
-            out.append(String.format("%4d  %8d  %-8s  %-19s  %8d  %9s  %s%n", w.slot(), w.pid(),
-                    w.state().name().toLowerCase(Locale.ROOT), time(w.startedMillis()), w.calls(),
+            out.append(String.format("%4d  %8d  %-8s  %-19s  %8d  %10s  %9s  %s%n", w.slot(), w.pid(),
+                    w.state().name().toLowerCase(Locale.ROOT), time(w.startedMillis()), w.calls(), mib(w.pssKib()),
                     w.busyMillis() < 0 ? "-" : w.busyMillis() + " ms", w.client() == null ? "-" : Addresses.format(w.client())));
         }
         return out.toString();
@@ -71,7 +71,8 @@ final class StatusFormat {
             field(out, "started", Instant.ofEpochMilli(w.startedMillis()).toString()).append(',');
             field(out, "requests", w.calls()).append(',');
             field(out, "request_duration_ms", w.busyMillis() < 0 ? null : w.busyMillis()).append(',');
-            field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append('}');
+            field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append(',');
+            field(out, "pss_kib", w.pssKib() > 0 ? w.pssKib() : null).append('}');
         }
         return out.append("]}").append(System.lineSeparator()).toString();
     }
@@ -107,7 +108,20 @@ final class StatusFormat {
             out.append("dm_worker_requests{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid()).append("\"} ")
                     .append(w.calls()).append('\n');
         }
+        out.append("# HELP dm_worker_pss_bytes Memory of the worker in a slot (PSS), as the supervisor last read it\n")
+                .append("# TYPE dm_worker_pss_bytes gauge\n");
+        for (PoolSnapshot.Worker w : s.workers()) {
+            if (w.pssKib() > 0) { // not read yet: no sample, rather than a made-up one
+                out.append("dm_worker_pss_bytes{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid())
+                        .append("\"} ").append(w.pssKib() * 1024).append('\n');
+            }
+        }
         return out.toString();
+    }
+
+    /** PSS in MiB with one decimal, or - before the supervisor has read it. */
+    private static String mib(long kib) {
+        return kib <= 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB", kib / 1024.0);
     }
 
     private static void metric(StringBuilder out, String name, String type, String help, double value) {

@@ -56,11 +56,14 @@ class StatusIT {
 
     @TempDir
     Path dir;
+    /** Slot to PSS in KiB, as dm-ctl status --json showed it. */
+    private final Map<Integer, Long> pssKib = new HashMap<>();
 
     @Test
     void statusJsonWatchAndMetricsShowWhatTheTestDid(Daemons daemons) throws Exception {
+        // PSS read once, on the first tick (an hour until the next): text, JSON and metrics must show the same figure.
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MAX, "pool.max", "" + POOL_MAX,
-                "worker.slow-request-ms", "" + SLOW_MS));
+                "worker.slow-request-ms", "" + SLOW_MS, "worker.pss-interval-ms", "3600000"));
         daemon.awaitIdleWorkers(POOL_MAX, Duration.ofSeconds(30));
         PoolStatus fresh = daemon.status();
         assertEquals(0, fresh.accepted(), "accepted before any client");
@@ -119,6 +122,7 @@ class StatusIT {
                 assertAbout(ProcessHandle.of(row.pid()).orElseThrow().info().startInstant().orElseThrow(), row.started(),
                         "start time of worker " + row.pid());
                 requests += row.requests();
+                assertTrue(row.pssMib() > 0, "PSS of worker " + row.pid() + ", read on the first tick: " + row);
             }
             assertEquals(accepted, requests, "requests of the workers add up to the accepted connections");
             assertEquals(POOL_MAX, LogTimes.find(daemon.logLines(), "WARN  dm\\[\\d+\\] supervisor: slow request: worker \\d+"
@@ -159,8 +163,10 @@ class StatusIT {
         assertEquals(text.timeoutKills(), number(out, "timeout_kills"));
         assertTrue(out.contains("\"scoreboard_line\":\"" + text.scoreboardLine() + "\""), "scoreboard line");
         Matcher worker = Pattern.compile("\\{\"slot\":(\\d+),\"pid\":(\\d+),\"state\":\"(\\w+)\",\"started\":\"[^\"]+\","
-                + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null)\\}").matcher(out);
+                + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null),"
+                + "\"pss_kib\":(\\d+|null)\\}").matcher(out);
         Map<Long, String> clients = new HashMap<>();
+        pssKib.clear();
         while (worker.find()) {
             PoolStatus.Row row = text.row(Integer.parseInt(worker.group(1)));
             assertEquals(row.pid(), Long.parseLong(worker.group(2)));
@@ -168,6 +174,9 @@ class StatusIT {
             assertEquals(row.requests(), Long.parseLong(worker.group(4)));
             assertTrue(Long.parseLong(worker.group(5)) >= row.busyMillis(), "request duration grows");
             clients.put(row.pid(), worker.group(6).replace("\"", ""));
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", row.pssMib()),
+                    String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(worker.group(7)) / 1024.0), "PSS of " + row.pid());
+            pssKib.put(row.slot(), Long.parseLong(worker.group(7)));
         }
         assertEquals(text.rows().size(), clients.size(), "one JSON worker per row");
         text.rows().forEach(r -> assertEquals(r.client(), clients.get(r.pid()), "client of " + r.pid()));
@@ -202,6 +211,8 @@ class StatusIT {
         for (PoolStatus.Row row : text.rows()) {
             assertEquals(Long.toString(row.requests()),
                     samples.get("dm_worker_requests{slot=\"" + row.slot() + "\",pid=\"" + row.pid() + "\"}"));
+            assertEquals(Long.toString(pssKib.get(row.slot()) * 1024),
+                    samples.get("dm_worker_pss_bytes{slot=\"" + row.slot() + "\",pid=\"" + row.pid() + "\"}"), "PSS in bytes");
         }
     }
 

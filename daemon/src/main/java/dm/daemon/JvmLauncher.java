@@ -24,7 +24,7 @@ final class JvmLauncher implements Launcher {
         // The supervisor speaks for the service to systemd; a worker (or a library in a handler) must not.
         builder.environment().keySet().removeAll(ServiceNotifier.SYSTEMD_VARIABLES);
         Process process = builder.start();
-        new OutputRelay(process.getInputStream(), output, slot).start();
+        new OutputRelay(process.getInputStream(), output, slot, process.pid()).start();
         return new JvmWorker(process);
     }
 
@@ -49,6 +49,11 @@ final class JvmLauncher implements Launcher {
         @Override
         public void kill() {
             process.destroyForcibly();
+        }
+
+        @Override
+        public void quit() {
+            ProcessSignals.send(process, ProcessSignals.SIGQUIT);
         }
 
         @Override

@@ -6,21 +6,36 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Copies a worker's stdout and stderr (one pipe) to the supervisor's stdout line by line, so that
  * worker and supervisor lines end up in one place, each line whole. One small thread per worker;
  * it ends by itself when the worker's end of the pipe closes.
+ *
+ * <p>The worker's log lines name it already ({@code dm[PID] slot N:}, conf/logback.xml). What it
+ * writes outside logging (the JVM's own messages, the thread dump that SIGQUIT prints before a
+ * request-timeout kill, a handler's System.out) gets the same prefix here, with the time it was
+ * relayed, so that every line of the log says which process wrote it.
  */
 final class OutputRelay extends Thread {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
     private final InputStream source;
     private final PrintStream target;
+    private final int slot;
+    private final long pid;
+    private final String ownTag;
 
-    OutputRelay(InputStream source, PrintStream target, int slot) {
+    OutputRelay(InputStream source, PrintStream target, int slot, long pid) {
         super(null, null, "relay-slot-" + slot, 64 * 1024);
         setDaemon(true);
         this.source = source;
         this.target = target;
+        this.slot = slot;
+        this.pid = pid;
+        this.ownTag = " dm[" + pid + "] slot " + slot + ": ";
     }
 
     @Override
@@ -28,12 +43,20 @@ final class OutputRelay extends Thread {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(source, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] bytes = (tagged(line, LocalDateTime.now()) + "\n").getBytes(StandardCharsets.UTF_8);
                 target.write(bytes, 0, bytes.length); // one write per line: never interleaved with others
                 target.flush();
             }
         } catch (IOException ignored) {
             // the worker is gone
         }
+    }
+
+    /** The line as the log shows it: as written when it names this worker, else with the worker's prefix. */
+    String tagged(String line, LocalDateTime now) {
+        if (line.contains(ownTag)) {
+            return line;
+        }
+        return STAMP.format(now) + " INFO  dm[" + pid + "] slot " + slot + ": " + line;
     }
 }

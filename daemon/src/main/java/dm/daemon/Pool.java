@@ -138,7 +138,28 @@ final class Pool {
     /** SIGKILL, with the reason the log gives for its exit. */
     void kill(WorkerProcess worker, String reason) {
         worker.markKilled(reason);
+        worker.killSent();
         worker.handle.kill();
+    }
+
+    /**
+     * SIGQUIT now, so that the JVM writes a thread dump to its output (the relay puts it in the log
+     * under the worker's pid), and SIGKILL once {@code graceNanos} have passed ({@link #killWhenDue}).
+     * It counts as killed from now on: nothing else is asked of it, and its exit, whenever it comes,
+     * is logged with {@code reason} and replaced at once.
+     */
+    void dumpThreadsThenKill(WorkerProcess worker, String reason, long graceNanos) {
+        worker.markKilled(reason);
+        worker.scheduleKill(clock.nanoTime() + graceNanos);
+        worker.handle.quit();
+    }
+
+    /** Sends the SIGKILLs that {@link #dumpThreadsThenKill} scheduled and whose grace is over. */
+    void killWhenDue() {
+        long now = clock.nanoTime();
+        for (WorkerProcess worker : workers(w -> w.killDueBy(now))) {
+            kill(worker, worker.killReason());
+        }
     }
 
     /**

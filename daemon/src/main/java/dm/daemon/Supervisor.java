@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final PssSampler pssSampler;
     private final ConfigReader configReader;
     private final ServiceNotifier notifier;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
@@ -54,7 +55,7 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader, ServiceNotifier notifier) {
+            ConfigReader configReader, PssSource pss, ServiceNotifier notifier) {
         this.configReader = configReader;
         this.notifier = notifier;
         this.control = scoreboard.control();
@@ -66,7 +67,8 @@ final class Supervisor {
         this.spawner = new Spawner(pool, launcher, clock, this::enqueue);
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
-        this.timeouts = new Timeouts(pool, control, clock);
+        this.timeouts = new Timeouts(pool, control, clock, Timeouts.THREAD_DUMP_GRACE_MILLIS);
+        this.pssSampler = new PssSampler(pool, pss, clock);
         this.queueSampler = new ListenQueueSampler(control, queueProbe);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
@@ -150,6 +152,8 @@ final class Supervisor {
     }
 
     private void tick() {
+        pool.killWhenDue(); // the SIGKILLs that follow thread dumps, whatever the pool is doing
+        pssSampler.sample(current.config());
         switch (status) {
             case WAIT_DOWN:
                 drain.tick(this::serve, this::stopAccepting);
@@ -172,7 +176,7 @@ final class Supervisor {
 
     private void serve() {
         timeouts.watchBusyWorkers(current.config());
-        recycler.replaceRetiringWorkers();
+        recycler.replaceRetiringWorkers(current.config());
         recycler.restartTrainedWorker();
         sizer.manage(current);
         if (pool.anyAccepted(current)) {

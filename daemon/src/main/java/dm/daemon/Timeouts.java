@@ -11,20 +11,28 @@ import dm.scoreboard.WorkerState;
 
 /**
  * The time limits the supervisor enforces on workers: worker.request-timeout-ms (kill a worker
- * stuck on one connection), worker.slow-request-ms (report it once) and shutdown.timeout-ms (kill
- * a worker asked to leave that is still busy).
+ * stuck on one connection, after a thread dump that shows where it is stuck), worker.slow-request-ms
+ * (report it once) and shutdown.timeout-ms (kill a worker asked to leave that is still busy).
  */
 final class Timeouts {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
+    /**
+     * Between the SIGQUIT and the SIGKILL of a request timeout. A JVM writes its thread dump within
+     * milliseconds of the signal (at the next safepoint; a thread stuck in I/O or a sleep is at one
+     * already); a second leaves room for a loaded machine and for the relay to copy it.
+     */
+    static final long THREAD_DUMP_GRACE_MILLIS = 1000;
 
     private final Pool pool;
     private final Control control;
     private final Clock clock;
+    private final long threadDumpGraceMillis;
 
-    Timeouts(Pool pool, Control control, Clock clock) {
+    Timeouts(Pool pool, Control control, Clock clock, long threadDumpGraceMillis) {
         this.pool = pool;
         this.control = control;
         this.clock = clock;
+        this.threadDumpGraceMillis = threadDumpGraceMillis;
     }
 
     void watchBusyWorkers(ServerConfig config) {
@@ -41,8 +49,10 @@ final class Timeouts {
                         + " (worker.request-timeout-ms = %d)", worker.slot, Addresses.format(slot.client()), busyFor,
                         config.requestTimeoutMillis());
                 log.warn("worker {} {}", worker.pid, reason);
+                log.info("worker {} (slot {}): SIGQUIT for a thread dump (its lines follow, under dm[{}]); SIGKILL in {} ms",
+                        worker.pid, worker.slot, worker.pid, threadDumpGraceMillis);
                 control.countTimeoutKill();
-                pool.kill(worker, reason);
+                pool.dumpThreadsThenKill(worker, reason, threadDumpGraceMillis * 1_000_000L);
             } else if (config.slowRequestMillis() > 0 && busyFor > config.slowRequestMillis()
                     && worker.slowReportedFor != busySince) {
                 worker.slowReportedFor = busySince;

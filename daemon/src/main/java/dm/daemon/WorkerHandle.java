@@ -11,6 +11,9 @@ interface WorkerHandle {
     /** SIGKILL. */
     void kill();
 
+    /** SIGQUIT: a JVM writes a thread dump to its stdout and runs on. */
+    void quit();
+
     /** Calls {@code listener} with the exit value once the process has exited, on any thread. */
     void onExit(IntConsumer listener);
 

@@ -22,6 +22,13 @@ final class WorkerProcess {
     int replacementSlot = -1;
     /** busySince of the connection already reported as slow, so each is reported once. */
     long slowReportedFor;
+    /** Why it is being recycled (worker.max-requests, worker.max-pss-mib); null while it is not. */
+    String recycledFor;
+    /** Its recycling waits for another to finish (the min-spare guard), and the log has said so. */
+    boolean recyclingHeldReported;
+    /** Sent SIGQUIT for a thread dump; SIGKILL follows at {@link #killAtNanos}. */
+    private boolean killPending;
+    private long killAtNanos;
 
     WorkerProcess(int slot, WorkerHandle handle, Generation generation, boolean trainer, long startedNanos) {
         this.slot = slot;
@@ -66,6 +73,21 @@ final class WorkerProcess {
         if (killReason == null) {
             killReason = reason;
         }
+    }
+
+    /** Only the pool calls this: see {@link Pool#dumpThreadsThenKill}. */
+    void scheduleKill(long atNanos) {
+        killPending = true;
+        killAtNanos = atNanos;
+    }
+
+    /** A SIGKILL is due once its thread dump's grace is over, and not yet sent. */
+    boolean killDueBy(long nowNanos) {
+        return killPending && nowNanos - killAtNanos >= 0;
+    }
+
+    void killSent() {
+        killPending = false;
     }
 
     long uptimeMillis(long nowNanos) {

@@ -12,15 +12,19 @@
  *     and crash back-off ({@code RestartBackoff}); it counts the pool ({@code Census}) and is the one
  *     way a worker is asked to leave or killed.</li>
  * <li>Each turn: {@code Reaper} records a {@link dm.daemon.Verdict} for each exit; {@code Spawner}
- *     starts every worker that is due. Each tick: {@code Timeouts}, {@code RollingRestart},
- *     {@code Recycler}, {@code PoolSizer} (after {@code PoolPolicy}), {@code ListenQueueSampler}.
+ *     starts every worker that is due. Each tick: the SIGKILLs due after thread dumps ({@code Pool}),
+ *     {@code PssSampler} (PSS from {@code ProcPss} into the scoreboard), {@code Timeouts} (SIGQUIT for
+ *     a thread dump, then SIGKILL), {@code RollingRestart}, {@code Recycler} (worker.max-requests,
+ *     worker.max-pss-mib, the min-spare guard), {@code PoolSizer} (after {@code PoolPolicy}),
+ *     {@code ListenQueueSampler}.
  *     After each turn {@code ServiceNotifier} tells systemd (Type=notify) what changed and pings its
  *     watchdog, over {@code NotifySocket}; without NOTIFY_SOCKET it does nothing.</li>
  * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
  *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
  * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
- *     {@code ClassArchive}, {@code OutputRelay}); the loop sees them as {@code WorkerHandle}s, so
- *     its unit tests use pretend workers and a {@code Clock} they move by hand.</li>
+ *     {@code ClassArchive}, {@code OutputRelay}, which puts the worker's prefix on lines written
+ *     outside logging); the loop sees them as {@code WorkerHandle}s and reads memory through a
+ *     {@code PssSource}, so its unit tests use pretend workers and a {@code Clock} they move by hand.</li>
  * </ul>
  */
 package dm.daemon;

@@ -36,7 +36,7 @@ final class Watchdog extends Thread {
             }
             if (slot.request() != ShutdownRequest.NORMAL && listener.isOpen()) {
                 try {
-                    listener.close();
+                    OutputKeeper.close(listener);
                 } catch (IOException ignored) {
                     // the worker leaves anyway once its current connection ends
                 }

@@ -35,8 +35,12 @@ import dm.text.Shown;
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");
-    /** How long a retiring worker waits for the supervisor before it leaves anyway. */
-    private static final long RETIRE_WAIT_NANOS = 10_000_000_000L;
+    /**
+     * How long a retiring worker waits for the supervisor before it leaves anyway: longer than a
+     * replacement JVM takes to boot on a loaded machine (25 s seen with two cores shared by several
+     * builds; with 10 s here, workers left before their replacements accepted).
+     */
+    private static final long RETIRE_WAIT_NANOS = 60_000_000_000L;
 
     private final Path configFile;
     private final int slotIndex;
@@ -73,8 +77,9 @@ final class Worker implements WorkerContext {
         }
 
         new Watchdog(slot, listener, supervisorPid).start();
-        slot.setState(WorkerState.IDLE);
+        // The line first: whatever the supervisor does once it sees IDLE (let a retiring worker go) comes after it in the log.
         log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
+        slot.setState(WorkerState.IDLE);
         long maxCalls = slot.maxCalls();
         while (slot.request() == ShutdownRequest.NORMAL) {
             SocketChannel connection;
@@ -107,7 +112,11 @@ final class Worker implements WorkerContext {
         slot.setState(WorkerState.EXITING);
         log.info("served {} connections (worker.max-requests): leaving once my replacement is ready", calls);
         long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
-        while (slot.request() == ShutdownRequest.NORMAL && System.nanoTime() - deadline < 0) {
+        while (slot.request() == ShutdownRequest.NORMAL) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.warn("my replacement is not accepting after {} s: leaving anyway", RETIRE_WAIT_NANOS / 1_000_000_000L);
+                return;
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dm.daemon;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.IntConsumer;
 
 import dm.ExitCodes;
@@ -13,9 +14,10 @@ import dm.scoreboard.WorkerState;
 
 /**
  * Starts pretend workers: no process, only a pid, an exit the test triggers, and the worker's
- * side of the real scoreboard record, written the way a worker JVM writes it.
+ * side of the real scoreboard record, written the way a worker JVM writes it. It is also where the
+ * loop reads their PSS: whatever the test gave each with {@link FakeWorker#pss}.
  */
-final class FakeLauncher implements Launcher {
+final class FakeLauncher implements Launcher, PssSource {
     private final Scoreboard scoreboard;
     private final List<FakeWorker> started = new ArrayList<>();
     private long nextPid = 1000;
@@ -35,6 +37,12 @@ final class FakeLauncher implements Launcher {
         FakeWorker worker = new FakeWorker(nextPid++, scoreboard.slot(slot), command);
         started.add(worker);
         return worker;
+    }
+
+    @Override
+    public OptionalLong pssKib(long pid) {
+        return started.stream().filter(w -> w.pid == pid && w.alive && w.pssKib > 0).findFirst()
+                .map(w -> OptionalLong.of(w.pssKib)).orElse(OptionalLong.empty());
     }
 
     void failNextStart(String message) {
@@ -80,6 +88,9 @@ final class FakeLauncher implements Launcher {
         private boolean alive = true;
         private int exitValue = -1;
         private IntConsumer listener = value -> { };
+        private long pssKib;
+        /** SIGQUITs received. */
+        int quits;
 
         FakeWorker(long pid, Slot slot, WorkerCommand command) {
             this.pid = pid;
@@ -93,6 +104,11 @@ final class FakeLauncher implements Launcher {
 
         void busy(long sinceMillis) {
             slot.beginConnection(new java.net.InetSocketAddress("127.0.0.1", 40000), sinceMillis);
+        }
+
+        /** What the loop reads as its PSS from now on (0: cannot be read). */
+        void pss(long kib) {
+            pssKib = kib;
         }
 
         void idle() {
@@ -120,6 +136,11 @@ final class FakeLauncher implements Launcher {
         @Override
         public void kill() {
             exit(128 + 9);
+        }
+
+        @Override
+        public void quit() {
+            quits++; // a JVM prints its thread dump and runs on
         }
 
         @Override

@@ -51,7 +51,7 @@ final class LoopHarness implements AutoCloseable {
         launcher = new FakeLauncher(scoreboard);
         this.notifier = notifier.apply(clock);
         supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
-                this.notifier);
+                launcher, this.notifier);
     }
 
     /** Changes the configuration file, as an operator would before a restart. */

@@ -294,7 +294,8 @@ class SupervisorTest {
     }
 
     @Test
-    void aWorkerStuckPastTheRequestTimeoutIsKilledAndReplacedAtOnce() throws Exception {
+    void aWorkerStuckPastTheRequestTimeoutGetsSigquitForAThreadDumpThenSigkillAfterTheGraceAndIsReplacedAtOnce()
+            throws Exception {
         try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.request-timeout-ms", "500",
                 "worker.slow-request-ms", "200"))) {
             loop.turn();
@@ -303,13 +304,125 @@ class SupervisorTest {
             stuck.busy(loop.clock.currentTimeMillis());
             loop.ticks(3);
             assertEquals(1, loop.control.slowRequests(), "reported slow once");
-            assertTrue(stuck.isAlive());
+            assertEquals(0, stuck.quits);
             loop.ticks(3);
-            assertFalse(stuck.isAlive(), "killed past 500 ms");
+            assertEquals(1, stuck.quits, "SIGQUIT past 500 ms");
+            assertTrue(stuck.isAlive(), "not killed yet: the JVM writes its thread dump first");
+            assertEquals(1, loop.control.timeoutKills(), "counted once, at the SIGQUIT");
+            loop.clock.advanceMillis(Timeouts.THREAD_DUMP_GRACE_MILLIS - 1);
+            loop.turn();
+            assertTrue(stuck.isAlive(), "alive until the grace is over");
+            loop.tick();
+            assertFalse(stuck.isAlive(), "SIGKILL once the grace is over");
+            assertEquals(1, stuck.quits, "one SIGQUIT, however many ticks the grace took");
             assertEquals(1, loop.control.timeoutKills());
             loop.turn();
             assertEquals(2, loop.live(), "replaced at once");
             assertNotEquals(stuck.pid, loop.scoreboard.slot(0).pid());
+        }
+    }
+
+    @Test
+    void theSigkillAfterAThreadDumpComesEvenIfThePoolStartsGoingDownMeanwhile() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.request-timeout-ms", "500"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            FakeWorker stuck = loop.launcher.inSlot(0);
+            stuck.busy(loop.clock.currentTimeMillis());
+            loop.ticks(6);
+            assertEquals(1, stuck.quits);
+            loop.supervisor.enqueue(new SupervisorEvent.Stop("SIGTERM"));
+            loop.turn();
+            assertEquals(ParentStatus.WAIT_DOWN, loop.control.status());
+            loop.launcher.obeyRequests();
+            loop.ticks(9);
+            assertTrue(stuck.isAlive(), "within the grace (shutdown.timeout-ms is 30 s)");
+            loop.tick();
+            assertFalse(stuck.isAlive(), "killed when its grace was over, not after shutdown.timeout-ms");
+            assertEquals(ExitCodes.OK, loop.turnForExit(), "the daemon ends once it is reaped");
+        }
+    }
+
+    @Test
+    void aWorkerOverWorkerMaxPssIsRecycledReplacementFirstOnceItHasServedAndItsConnectionFinishes() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.max-pss-mib", "100",
+                "worker.pss-interval-ms", "100"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            FakeWorker big = loop.launcher.inSlot(0);
+            FakeWorker small = loop.launcher.inSlot(1);
+            small.pss(70 * 1024);
+            big.pss(120 * 1024);
+            loop.ticks(3);
+            assertEquals(120 * 1024, loop.scoreboard.slot(0).pssKib(), "the PSS read is in the scoreboard");
+            assertEquals(70 * 1024, loop.scoreboard.slot(1).pssKib());
+            assertEquals(2, loop.live(), "over the limit before serving anything: a fresh worker would be no smaller");
+            big.busy(loop.clock.currentTimeMillis());
+            big.idle();
+            big.busy(loop.clock.currentTimeMillis());
+            loop.tick();
+            FakeWorker replacement = loop.launcher.inSlot(2);
+            assertEquals(0, loop.scoreboard.slot(2).pssKib(), "not read yet: 0, which dm-ctl shows as -");
+            assertEquals(ShutdownRequest.NORMAL, big.slot.request(), "it serves on while its replacement boots");
+            loop.ticks(2);
+            assertEquals(3, loop.live(), "one replacement, however many ticks it boots");
+            replacement.accept();
+            loop.tick();
+            assertEquals(ShutdownRequest.SHUTDOWN, big.slot.request(), "told to go once the replacement accepts");
+            loop.launcher.obeyRequests();
+            assertTrue(big.isAlive(), "its connection in progress finishes");
+            big.idle();
+            loop.launcher.obeyRequests();
+            loop.ticks(3);
+            assertEquals(List.of(small, replacement), loop.launcher.alive(), "the replacement took over; none added");
+            assertEquals(0, loop.control.timeoutKills());
+        }
+    }
+
+    @Test
+    void recyclingNeverTakesASecondWorkerWhileThatWouldLeaveFewerIdleThanMinSpare() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "3", "pool.max", "3", "pool.min-spare", "1", "pool.max-spare", "3",
+                "worker.max-pss-mib", "100", "worker.pss-interval-ms", "100"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            FakeWorker first = loop.launcher.inSlot(0);
+            FakeWorker second = loop.launcher.inSlot(1);
+            FakeWorker busy = loop.launcher.inSlot(2);
+            for (FakeWorker grown : List.of(first, second)) {
+                grown.busy(loop.clock.currentTimeMillis());
+                grown.idle();
+                grown.pss(150 * 1024);
+            }
+            busy.busy(loop.clock.currentTimeMillis());
+            loop.tick();
+            assertEquals(ShutdownRequest.RESTART, first.slot.request(), "pool.max: no free slot, so it leaves first");
+            assertEquals(ShutdownRequest.NORMAL, second.slot.request(),
+                    "held: taking it too would leave no idle worker, pool.min-spare is 1");
+            loop.launcher.obeyRequests();
+            loop.turn();
+            FakeWorker refill = loop.launcher.inSlot(0);
+            loop.ticks(3);
+            assertEquals(ShutdownRequest.NORMAL, second.slot.request(), "held while slot 0's new worker boots");
+            refill.accept();
+            loop.tick();
+            assertEquals(ShutdownRequest.RESTART, second.slot.request(), "its turn once slot 0 accepts again");
+        }
+    }
+
+    @Test
+    void recyclingTakesTwoWorkersAtOnceWhenEnoughOthersStayIdle() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "4", "pool.max", "4", "pool.min-spare", "1", "pool.max-spare", "4",
+                "worker.max-pss-mib", "100", "worker.pss-interval-ms", "100"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            List<FakeWorker> grown = List.of(loop.launcher.inSlot(0), loop.launcher.inSlot(1));
+            for (FakeWorker worker : grown) {
+                worker.busy(loop.clock.currentTimeMillis());
+                worker.idle();
+                worker.pss(150 * 1024);
+            }
+            loop.tick();
+            assertEquals(2, askedToRestart(grown), "slots 2 and 3 stay idle: both go in the same tick");
         }
     }
 

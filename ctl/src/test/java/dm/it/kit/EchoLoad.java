@@ -19,6 +19,11 @@ public final class EchoLoad implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
 
     public EchoLoad(int port, int threadCount, int readTimeoutMillis) {
+        this(port, threadCount, readTimeoutMillis, 0);
+    }
+
+    /** As above, each thread waiting {@code pauseMillis} after each connection: a steady rate rather than the most the pool can do. */
+    public EchoLoad(int port, int threadCount, int readTimeoutMillis, long pauseMillis) {
         for (int t = 0; t < threadCount; t++) {
             Random random = new Random(t);
             Thread thread = new Thread(() -> {
@@ -28,6 +33,13 @@ public final class EchoLoad implements AutoCloseable {
                         successes.incrementAndGet();
                     } catch (Exception e) {
                         failures.add(System.currentTimeMillis() + " " + e);
+                    }
+                    if (pauseMillis > 0) {
+                        try {
+                            Thread.sleep(pauseMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
             }, "echo-load-" + t);

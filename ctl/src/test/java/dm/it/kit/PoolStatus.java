@@ -23,13 +23,20 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
             + " \\d+ reset by clients, (\\d+) workers killed by timeouts; listen queue (\\d+|\\?) now, (\\d+) max seen, backlog (\\d+|\\?)$");
     private static final Pattern SCOREBOARD = Pattern.compile("^scoreboard: (\\S+)   \\(_ idle, W busy, S starting, G leaving,"
             + " \\. empty\\)$");
-    private static final Pattern TABLE_HEADER = Pattern.compile("^SLOT\\s+PID\\s+STATE\\s+STARTED\\s+REQUESTS\\s+BUSY\\s+CLIENT$");
-    /** SLOT PID STATE STARTED REQUESTS BUSY CLIENT; BUSY is "N ms" or "-", CLIENT is "IP:PORT" or "-". */
+    private static final Pattern TABLE_HEADER = Pattern.compile("^SLOT\\s+PID\\s+STATE\\s+STARTED\\s+REQUESTS\\s+PSS\\s+BUSY\\s+CLIENT$");
+    /**
+     * SLOT PID STATE STARTED REQUESTS PSS BUSY CLIENT; PSS is "N.N MiB" or "-" (not read yet), BUSY is "N ms"
+     * or "-", CLIENT is "IP:PORT" or "-".
+     */
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d|-)"
-            + "\\s+(\\d+)\\s+(?:(\\d+) ms|-)\\s+(\\S+)$");
+            + "\\s+(\\d+)\\s+(?:(\\d+\\.\\d) MiB|-)\\s+(?:(\\d+) ms|-)\\s+(\\S+)$");
 
-    /** One worker row; {@code busyMillis} is -1 and {@code client} null when the worker serves no connection. */
-    public record Row(int slot, long pid, String state, String started, long requests, long busyMillis, String client) {
+    /**
+     * One worker row; {@code busyMillis} is -1 and {@code client} null when the worker serves no connection;
+     * {@code pssMib} is NaN until the supervisor has read the worker's PSS.
+     */
+    public record Row(int slot, long pid, String state, String started, long requests, double pssMib, long busyMillis,
+            String client) {
     }
 
     public static PoolStatus parse(String text) {
@@ -46,8 +53,8 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
         for (int i = 5; i < lines.length; i++) {
             Matcher row = matchOrFail(ROW, lines[i], text);
             rows.add(new Row(Integer.parseInt(row.group(1)), Long.parseLong(row.group(2)), row.group(3), row.group(4),
-                    Long.parseLong(row.group(5)), row.group(6) == null ? -1 : Long.parseLong(row.group(6)),
-                    row.group(7).equals("-") ? null : row.group(7)));
+                    Long.parseLong(row.group(5)), row.group(6) == null ? Double.NaN : Double.parseDouble(row.group(6)),
+                    row.group(7) == null ? -1 : Long.parseLong(row.group(7)), row.group(8).equals("-") ? null : row.group(8)));
         }
         return new PoolStatus(Long.parseLong(header.group(1)), header.group(2), header.group(3),
                 Integer.parseInt(header.group(4)), Integer.parseInt(workers.group(1)), Integer.parseInt(workers.group(2)),
