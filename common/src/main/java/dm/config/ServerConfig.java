@@ -87,7 +87,20 @@ public final class ServerConfig {
     private void checkRelations() throws ConfigException {
         requireAtMost(Settings.POOL_MIN, Settings.POOL_MAX);
         requireAtMost(Settings.POOL_MIN_SPARE, Settings.POOL_MAX_SPARE);
+        long threadRecords = (long) poolMax() * workerThreads();
+        if (threadRecords > MAX_THREAD_RECORDS) {
+            throw new ConfigException(file + ": " + Settings.POOL_MAX.key() + " = " + poolMax() + " x "
+                    + Settings.WORKER_THREADS.key() + " = " + workerThreads() + " is " + threadRecords
+                    + " connections at once; the scoreboard holds at most " + MAX_THREAD_RECORDS);
+        }
     }
+
+    /**
+     * Thread records the scoreboard may hold (pool.max x worker.threads). Every process binds each
+     * record when it opens the scoreboard; this keeps that, and the file, small (Apache caps
+     * ServerLimit x ThreadLimit the same way).
+     */
+    public static final int MAX_THREAD_RECORDS = 16_384;
 
     private void requireAtMost(Setting<Integer> lower, Setting<Integer> upper) throws ConfigException {
         if (get(lower) > get(upper)) {
@@ -168,6 +181,10 @@ public final class ServerConfig {
 
     public int poolMax() {
         return get(Settings.POOL_MAX);
+    }
+
+    public int workerThreads() {
+        return get(Settings.WORKER_THREADS);
     }
 
     public Path scoreboardFile() {

@@ -63,6 +63,13 @@ public final class Settings {
             "Options for each worker JVM, separated by spaces (no quoting). The default starts fast and small;"
                     + " drop -XX:TieredStopAtLevel=1 for CPU-heavy handlers, raise -Xmx for handlers that hold much data.");
 
+    public static final Setting<Integer> WORKER_THREADS = Setting.integer("worker.threads", 1, 1, 1024,
+            "Connections each worker JVM serves at once: that many threads, each blocking in accept() on the"
+                    + " shared socket (Apache's ThreadsPerChild). A crash or an out-of-memory costs the connections of"
+                    + " that one worker. With more than 1, pool.min-spare and pool.max-spare count idle threads, the"
+                    + " handler is called from several threads at once, and pool.max x worker.threads connections can"
+                    + " be served at once (at most 16384). 1: one connection per JVM, as Apache prefork.");
+
     public static final Setting<Integer> SUPERVISOR_TICK_MS = Setting.integer("supervisor.tick-ms", 200, 10, 10_000,
             "How often the supervisor reads dm-ctl commands and worker states, in milliseconds."
                     + " Worker exits are noticed at once regardless.");
@@ -71,12 +78,14 @@ public final class Settings {
             "Graceful timeout: how long -wdown, SIGTERM and -restart wait for a busy worker to finish before killing it.");
 
     public static final Setting<Integer> POOL_MIN_SPARE = Setting.integer("pool.min-spare", 2, 0, 4096,
-            "Idle workers to keep ready (starting ones count). Fewer, and the supervisor starts more, up to pool.max."
-                    + " 1: grow only when every worker is busy.");
+            "Idle workers to keep ready (starting ones count); with worker.threads above 1, idle threads"
+                    + " (Apache's MinSpareThreads). Fewer, and the supervisor starts more workers, up to pool.max."
+                    + " 1: grow only when every worker (thread) is busy.");
 
     public static final Setting<Integer> POOL_MAX_SPARE = Setting.integer("pool.max-spare", 8, 1, 4096,
-            "Idle workers beyond this are retired, one per tick, never below pool.min."
-                    + " Set it to pool.max to never shrink.");
+            "Idle workers beyond this are retired, one per tick, never below pool.min; with worker.threads above"
+                    + " 1, idle threads (Apache's MaxSpareThreads), and a whole idle worker goes only if pool.min-spare"
+                    + " idle threads remain. Set it to pool.max x worker.threads to never shrink.");
 
     public static final Setting<Integer> POOL_MAX_SPAWN_RATE = Setting.integer("pool.max-spawn-rate", 8, 1, 1024,
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
@@ -144,7 +153,7 @@ public final class Settings {
             },
             "Where the supervisor answers a load balancer's health checks with the pool's state, one line per"
                     + " connection in HAProxy's agent-check protocol (an HTTP GET, as from a Kubernetes readiness"
-                    + " probe, gets 200 or 503): up N% (N: the share of pool.max not busy), drain from -wdown or"
+                    + " probe, gets 200 or 503): up N% (N: the share of pool.max x worker.threads connections not busy), drain from -wdown or"
                     + " -fdown until the daemon exits, maint while no worker accepts. For example 127.0.0.1:9106."
                     + " Costs no worker. Empty: off.");
 
@@ -155,8 +164,8 @@ public final class Settings {
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
             POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
-            WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS, WORKER_MAX_REQUESTS_JITTER,
-            WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
+            WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_THREADS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS,
+            WORKER_MAX_REQUESTS_JITTER, WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
             AGENT_LISTEN, AGENT_DRAIN_MS);

@@ -19,7 +19,10 @@ import net.openhft.chronicle.values.Values;
 
 /**
  * The shared status table, like the scoreboard a C prefork server keeps in shared memory. One
- * persisted Chronicle Map; key -1 is the {@link Control} record, keys 0 .. slots-1 the {@link Slot}s.
+ * persisted Chronicle Map; key -1 is the {@link Control} record, keys 0 .. slots-1 the {@link Slot}s
+ * (one per worker process), and keys from {@code slots} on the {@link ThreadSlot}s, worker.threads
+ * of them per slot: slot {@code s}'s thread {@code t} is key {@code slots + s * threads + t}. The
+ * control record says how many threads per slot, so that a reader finds the layout.
  *
  * <p>Each process binds a native reference to every record once, when it opens the map, and from
  * then on only reads and writes fields through it. That is lock-free; {@code put}/{@code compute}
@@ -34,14 +37,25 @@ public final class Scoreboard implements AutoCloseable {
     private final Control control;
     private final Slot[] slots;
 
-    private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, int slotCount) {
+    private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, SlotValue control, int slotCount,
+            int threadsPerSlot) {
         this.file = file;
         this.map = map;
-        this.control = new Control(bind(CONTROL_KEY), this);
+        this.control = new Control(control, this);
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            slots[i] = new Slot(i, bind(i), this);
+            SlotValue process = bind(i);
+            ThreadSlot[] threads = new ThreadSlot[threadsPerSlot];
+            for (int t = 0; t < threadsPerSlot; t++) {
+                threads[t] = new ThreadSlot(t, bind(slotCount + i * threadsPerSlot + t), process, this);
+            }
+            slots[i] = new Slot(i, process, threads, this);
         }
+    }
+
+    /** Supervisor: as {@link #create(Path, int, int)} with one thread per worker. */
+    public static Scoreboard create(Path file, int slotCount) throws ScoreboardException {
+        return create(file, slotCount, 1);
     }
 
     /**
@@ -49,18 +63,21 @@ public final class Scoreboard implements AutoCloseable {
      * The caller must hold the {@link OwnerLock}. The map is built under a temporary name and then
      * renamed, so nobody ever sees a half-initialised file.
      */
-    public static Scoreboard create(Path file, int slotCount) throws ScoreboardException {
+    public static Scoreboard create(Path file, int slotCount, int threadsPerSlot) throws ScoreboardException {
+        int records = slotCount * (1 + threadsPerSlot);
         Path temporary = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(temporary);
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            ChronicleMap<Integer, SlotValue> map = builder(slotCount).createPersistedTo(temporary.toFile());
-            for (int key = CONTROL_KEY; key < slotCount; key++) {
+            ChronicleMap<Integer, SlotValue> map = builder(records).createPersistedTo(temporary.toFile());
+            for (int key = CONTROL_KEY; key < records; key++) {
                 map.acquireUsing(key, Values.newNativeReference(SlotValue.class));
             }
+            SlotValue control = bind(map, CONTROL_KEY);
+            control.setOrderedThreads(threadsPerSlot);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Scoreboard(file, map, slotCount);
+            return new Scoreboard(file, map, control, slotCount, threadsPerSlot);
         } catch (AccessDeniedException e) {
             deleteQuietly(temporary);
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED,
@@ -86,7 +103,9 @@ public final class Scoreboard implements AutoCloseable {
             map.close();
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
         }
-        return new Scoreboard(file, map, map.size() - 1);
+        SlotValue control = bind(map, CONTROL_KEY);
+        int threadsPerSlot = Math.max(1, control.getVolatileThreads());
+        return new Scoreboard(file, map, control, (map.size() - 1) / (1 + threadsPerSlot), threadsPerSlot);
     }
 
     /**
@@ -139,15 +158,19 @@ public final class Scoreboard implements AutoCloseable {
         }
     }
 
-    private static net.openhft.chronicle.map.ChronicleMapBuilder<Integer, SlotValue> builder(int slotCount) {
+    private static net.openhft.chronicle.map.ChronicleMapBuilder<Integer, SlotValue> builder(int records) {
         return ChronicleMap.of(Integer.class, SlotValue.class)
                 .name(NAME)
-                .entries(slotCount + 1)
+                .entries(records + 1)
                 // Checksums plus in-place updates would make any recovery delete every updated entry.
                 .checksumEntries(false);
     }
 
     private SlotValue bind(int key) {
+        return bind(map, key);
+    }
+
+    private static SlotValue bind(ChronicleMap<Integer, SlotValue> map, int key) {
         SlotValue reference = Values.newNativeReference(SlotValue.class);
         map.acquireUsing(key, reference);
         return reference;
@@ -163,6 +186,11 @@ public final class Scoreboard implements AutoCloseable {
 
     public int slotCount() {
         return slots.length;
+    }
+
+    /** worker.threads as the daemon started with it: thread records per slot. */
+    public int threadsPerSlot() {
+        return slots.length == 0 ? 1 : slots[0].threadCount();
     }
 
     public Slot slot(int index) {

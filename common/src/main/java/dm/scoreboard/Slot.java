@@ -1,10 +1,10 @@
 package dm.scoreboard;
 
-import java.net.InetSocketAddress;
-
 /**
- * One worker's record. The worker writes its state and call count; the supervisor writes pid,
- * start time and the shutdown request. Lock-free throughout.
+ * One worker process's record, like Apache's {@code process_score}: the supervisor writes pid,
+ * start time and the shutdown request; the worker its lifecycle state and the process-wide call
+ * count (worker.max-requests). What each of its threads does is in its {@link ThreadSlot}s.
+ * Lock-free throughout.
  */
 public final class Slot {
     private final int index;
@@ -16,11 +16,26 @@ public final class Slot {
      */
     @SuppressWarnings("unused")
     private final Scoreboard owner;
+    private final ThreadSlot[] threads;
 
-    Slot(int index, SlotValue value, Scoreboard owner) {
+    Slot(int index, SlotValue value, ThreadSlot[] threads, Scoreboard owner) {
         this.index = index;
         this.value = value;
+        this.threads = threads;
         this.owner = owner;
+    }
+
+    SlotValue value() {
+        return value;
+    }
+
+    /** worker.threads: how many thread records this worker has. */
+    public int threadCount() {
+        return threads.length;
+    }
+
+    public ThreadSlot thread(int index) {
+        return threads[index];
     }
 
     public int index() {
@@ -31,8 +46,57 @@ public final class Slot {
         return value.getVolatilePid();
     }
 
+    /**
+     * The worker as a whole: BUSY while any of its threads serves a connection, else what the
+     * worker last wrote (STARTING, IDLE once its threads accept, EXITING once it accepts nothing
+     * more). With one thread this is the one thread's state, as before threads existed.
+     */
     public WorkerState state() {
+        WorkerState lifecycle = lifecycle();
+        if ((lifecycle == WorkerState.IDLE || lifecycle == WorkerState.EXITING) && busyThreads() > 0) {
+            return WorkerState.BUSY;
+        }
+        return lifecycle;
+    }
+
+    /** What the worker process last wrote about itself, whatever its threads do. */
+    public WorkerState lifecycle() {
         return WorkerState.of(value.getVolatileState());
+    }
+
+    /** Threads serving a connection now. */
+    public int busyThreads() {
+        int busy = 0;
+        for (ThreadSlot thread : threads) {
+            if (thread.state() == WorkerState.BUSY) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
+    /** Threads blocked in accept() now. */
+    public int idleThreads() {
+        int idle = 0;
+        for (ThreadSlot thread : threads) {
+            if (thread.state() == WorkerState.IDLE) {
+                idle++;
+            }
+        }
+        return idle;
+    }
+
+    /** The thread busy the longest, or null when none is busy. */
+    public ThreadSlot longestBusy() {
+        ThreadSlot longest = null;
+        for (ThreadSlot thread : threads) {
+            long since = thread.busySinceMillis();
+            if (thread.state() == WorkerState.BUSY && since > 0
+                    && (longest == null || since < longest.busySinceMillis())) {
+                longest = thread;
+            }
+        }
+        return longest;
     }
 
     public ShutdownRequest request() {
@@ -45,20 +109,6 @@ public final class Slot {
 
     public long startedMillis() {
         return value.getVolatileStartedMillis();
-    }
-
-    /** When the current connection began (0 when none). */
-    public long busySinceMillis() {
-        return value.getVolatileBusySinceMillis();
-    }
-
-    /** The client of the current (or last) connection, or null before the first one. */
-    public InetSocketAddress client() {
-        int port = value.getVolatileClientPort();
-        if (port == 0) {
-            return null;
-        }
-        return ClientAddress.decode(value.getVolatileClientHigh(), value.getVolatileClientLow(), port);
     }
 
     /** Connections after which this worker leaves to be replaced (0: no limit). */
@@ -89,28 +139,12 @@ public final class Slot {
         value.setOrderedPid(0);
         value.setCalls(0);
         value.setOrderedMaxCalls(maxCalls);
-        value.setOrderedBusySinceMillis(0);
-        value.setOrderedClientPort(0);
         value.setOrderedPssKib(0);
+        for (ThreadSlot thread : threads) {
+            thread.reset(WorkerState.STARTING);
+        }
         value.setOrderedStartedMillis(startedMillis);
         value.setOrderedState(WorkerState.STARTING.ordinal());
-    }
-
-    /** Worker: it accepted a connection from {@code client}; returns its call count. */
-    public long beginConnection(InetSocketAddress client, long nowMillis) {
-        long[] address = ClientAddress.encode(client.getAddress());
-        value.setOrderedClientHigh(address[0]);
-        value.setOrderedClientLow(address[1]);
-        value.setOrderedClientPort(client.getPort());
-        value.setOrderedBusySinceMillis(nowMillis);
-        value.setOrderedState(WorkerState.BUSY.ordinal());
-        return value.addAtomicCalls(1);
-    }
-
-    /** Worker: the connection is closed. */
-    public void endConnection() {
-        value.setOrderedState(WorkerState.IDLE.ordinal());
-        value.setOrderedBusySinceMillis(0);
     }
 
     /** Supervisor or worker: records the worker's pid. */
@@ -122,6 +156,9 @@ public final class Slot {
     public void clear() {
         value.setOrderedPid(0);
         value.setOrderedPssKib(0);
+        for (ThreadSlot thread : threads) {
+            thread.reset(WorkerState.EMPTY);
+        }
         value.setOrderedState(WorkerState.EMPTY.ordinal());
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
     }
@@ -130,6 +167,7 @@ public final class Slot {
         value.setOrderedRequest(request.ordinal());
     }
 
+    /** Worker: its lifecycle (STARTING, IDLE: its threads accept, EXITING); the threads write their own. */
     public void setState(WorkerState state) {
         value.setOrderedState(state.ordinal());
     }

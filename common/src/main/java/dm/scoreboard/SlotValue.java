@@ -5,8 +5,8 @@ package dm.scoreboard;
  * Chronicle Values implements it over the mapped memory; the implementation is generated at build
  * time (see the common module's pom) so that no process runs javac.
  *
- * <p>Slot records and the control record share this layout; {@link Slot} and {@link Control} give
- * the fields their meaning. Steady-state access is lock-free: volatile reads, ordered writes,
+ * <p>Slot records, thread records and the control record share this layout; {@link Slot},
+ * {@link ThreadSlot} and {@link Control} give the fields their meaning. Steady-state access is lock-free: volatile reads, ordered writes,
  * atomic adds and compare-and-swap, never {@code put} or {@code compute}.
  */
 public interface SlotValue {
@@ -29,6 +29,8 @@ public interface SlotValue {
     void setCalls(long v);
     long getVolatileCalls();
     long addAtomicCalls(long delta);
+    /** Thread records: a thread's own count, written by that thread alone. */
+    void setOrderedCalls(long v);
 
     long getStartedMillis();
     void setStartedMillis(long v);
@@ -123,6 +125,13 @@ public interface SlotValue {
     void setClientResets(long v);
     long getVolatileClientResets();
     long addAtomicClientResets(long delta);
+
+    // Since issue 10 (control record only): threads per worker, which sizes the thread records.
+
+    int getThreads();
+    void setThreads(int v);
+    int getVolatileThreads();
+    void setOrderedThreads(int v);
 
     // Since issue 13 (slot records): the worker's PSS in KiB as the supervisor last read it; 0: not read yet.
 

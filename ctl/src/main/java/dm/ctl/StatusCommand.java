@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code dm-ctl status}: the pool and one row per live slot, like Apache's mod_status. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Show the daemon, its pool and one row per live worker slot.")
+        description = "Show the daemon, its pool and one row per live worker slot (--threads: per thread).")
 final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -20,6 +20,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
+
+    @Option(names = "--threads", description = "One row per thread of each worker (worker.threads) instead of one per worker.")
+    boolean threads;
 
     @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "1",
             description = "Refresh in place every SECONDS (default 1) until Ctrl-C or the daemon stops.")
@@ -48,6 +51,9 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private String render(PoolSnapshot snapshot) {
-        return json ? StatusFormat.json(snapshot) : StatusFormat.text(snapshot);
+        if (json) {
+            return StatusFormat.json(snapshot);
+        }
+        return threads ? StatusFormat.threads(snapshot) : StatusFormat.text(snapshot);
     }
 }

@@ -25,19 +25,44 @@ final class StatusFormat {
                 + " pool.max reached %d times%n", s.workers().size(), s.count(WorkerState.IDLE),
                 s.count(WorkerState.BUSY), s.count(WorkerState.STARTING), s.count(WorkerState.EXITING), s.maxBusy(),
                 s.maxReached()));
+        out.append(String.format("threads: %d per worker, %d idle, %d busy%n", s.threadsPerWorker(),
+                s.countThreads(WorkerState.IDLE), s.countThreads(WorkerState.BUSY)));
         out.append(String.format("connections: %d accepted, %d slow, %d reset by clients, %d workers killed by timeouts;"
                 + " listen queue %s now, %d max seen, backlog %s%n", s.accepted(), s.slowRequests(), s.clientResets(),
                 s.timeoutKills(), unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
         out.append("scoreboard: ").append(s.scoreboardLine())
                 .append("   (_ idle, W busy, S starting, G leaving, . empty)").append(System.lineSeparator());
-        out.append(String.format("%4s  %8s  %-8s  %-19s  %8s  %10s  %9s  %s%n", "SLOT", "PID", "STATE", "STARTED",
-                "REQUESTS", "PSS", "BUSY", "CLIENT"));
+        out.append(String.format("%4s  %8s  %-8s  %7s  %-19s  %8s  %10s  %9s  %s%n", "SLOT", "PID", "STATE", "THREADS",
+                "STARTED", "REQUESTS", "PSS", "BUSY", "CLIENT"));
         for (PoolSnapshot.Worker w : s.workers()) {
-            out.append(String.format("%4d  %8d  %-8s  %-19s  %8d  %10s  %9s  %s%n", w.slot(), w.pid(),
-                    w.state().name().toLowerCase(Locale.ROOT), time(w.startedMillis()), w.calls(), mib(w.pssKib()),
-                    w.busyMillis() < 0 ? "-" : w.busyMillis() + " ms", w.client() == null ? "-" : Addresses.format(w.client())));
+            out.append(String.format("%4d  %8d  %-8s  %7s  %-19s  %8d  %10s  %9s  %s%n", w.slot(), w.pid(),
+                    w.state().name().toLowerCase(Locale.ROOT), w.busyThreads() + "/" + w.threads().size(),
+                    time(w.startedMillis()), w.calls(), mib(w.pssKib()), millis(w.busyMillis()), client(w.client())));
         }
         return out.toString();
+    }
+
+    /** {@code dm-ctl status --threads}: the pool lines, then one row per thread of every live worker. */
+    static String threads(PoolSnapshot s) {
+        String text = text(s);
+        StringBuilder out = new StringBuilder(text.substring(0, text.indexOf("SLOT ")));
+        out.append(String.format("%4s  %6s  %8s  %-8s  %8s  %9s  %s%n", "SLOT", "THREAD", "PID", "STATE", "REQUESTS",
+                "BUSY", "CLIENT"));
+        for (PoolSnapshot.Worker w : s.workers()) {
+            for (PoolSnapshot.WorkerThread t : w.threads()) {
+                out.append(String.format("%4d  %6d  %8d  %-8s  %8d  %9s  %s%n", w.slot(), t.index(), w.pid(),
+                        t.state().name().toLowerCase(Locale.ROOT), t.calls(), millis(t.busyMillis()), client(t.client())));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String millis(long busyMillis) {
+        return busyMillis < 0 ? "-" : busyMillis + " ms";
+    }
+
+    private static String client(java.net.InetSocketAddress client) {
+        return client == null ? "-" : Addresses.format(client);
     }
 
     static String json(PoolSnapshot s) {
@@ -56,7 +81,10 @@ final class StatusFormat {
         field(out, "busy_workers", s.count(WorkerState.BUSY)).append(',');
         field(out, "starting_workers", s.count(WorkerState.STARTING)).append(',');
         field(out, "total_workers", s.workers().size()).append(',');
-        field(out, "max_busy_workers", s.maxBusy()).append(',');
+        field(out, "threads_per_worker", s.threadsPerWorker()).append(',');
+        field(out, "idle_threads", s.countThreads(WorkerState.IDLE)).append(',');
+        field(out, "busy_threads", s.countThreads(WorkerState.BUSY)).append(',');
+        field(out, "max_busy_threads", s.maxBusy()).append(',');
         field(out, "max_workers_reached", s.maxReached()).append(',');
         field(out, "slow_requests", s.slowRequests()).append(',');
         field(out, "client_resets", s.clientResets()).append(',');
@@ -72,7 +100,20 @@ final class StatusFormat {
             field(out, "requests", w.calls()).append(',');
             field(out, "request_duration_ms", w.busyMillis() < 0 ? null : w.busyMillis()).append(',');
             field(out, "client", w.client() == null ? null : Addresses.format(w.client())).append(',');
-            field(out, "pss_kib", w.pssKib() > 0 ? w.pssKib() : null).append('}');
+            field(out, "pss_kib", w.pssKib() > 0 ? w.pssKib() : null).append(',');
+            // Not busy_threads/idle_threads: those name the pool's counts, once each in the document.
+            field(out, "threads_busy", w.busyThreads()).append(',');
+            field(out, "threads_idle", w.idleThreads()).append(",\"threads\":[");
+            for (int t = 0; t < w.threads().size(); t++) {
+                PoolSnapshot.WorkerThread thread = w.threads().get(t);
+                out.append(t == 0 ? "{" : ",{");
+                field(out, "thread", thread.index()).append(',');
+                field(out, "state", thread.state().name().toLowerCase(Locale.ROOT)).append(',');
+                field(out, "requests", thread.calls()).append(',');
+                field(out, "request_duration_ms", thread.busyMillis() < 0 ? null : thread.busyMillis()).append(',');
+                field(out, "client", thread.client() == null ? null : Addresses.format(thread.client())).append('}');
+            }
+            out.append("]}");
         }
         return out.append("]}").append(System.lineSeparator()).toString();
     }
@@ -93,7 +134,15 @@ final class StatusFormat {
             out.append("dm_workers{state=\"").append(state.name().toLowerCase(Locale.ROOT)).append("\"} ")
                     .append(s.count(state)).append('\n');
         }
-        metric(out, "dm_max_busy_workers", "gauge", "Most workers busy at once since start", s.maxBusy());
+        metric(out, "dm_threads_per_worker", "gauge", "Connections each worker serves at once (worker.threads)",
+                s.threadsPerWorker());
+        out.append("# HELP dm_threads Accepting threads of live workers by state\n# TYPE dm_threads gauge\n");
+        for (WorkerState state : new WorkerState[] {WorkerState.IDLE, WorkerState.BUSY}) {
+            out.append("dm_threads{state=\"").append(state.name().toLowerCase(Locale.ROOT)).append("\"} ")
+                    .append(s.countThreads(state)).append('\n');
+        }
+        metric(out, "dm_max_busy_threads", "gauge", "Most threads (connections) busy at once since start",
+                s.maxBusy());
         metric(out, "dm_max_workers_reached_total", "counter", "Times the pool needed to grow beyond pool.max",
                 s.maxReached());
         metric(out, "dm_slow_requests_total", "counter", "Connections busy longer than worker.slow-request-ms",

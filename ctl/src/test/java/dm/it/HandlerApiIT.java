@@ -36,13 +36,14 @@ import dm.it.kit.LineClient;
 class HandlerApiIT {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final Pattern REPLY = Pattern.compile("^line=(\\S*) starts=(\\d+) handled=(\\d+) startPid=(\\d+) startSlot=(-?\\d+)"
-            + " pid=(\\d+) slot=(\\d+) sameContext=(\\w+) client=127\\.0\\.0\\.1:(\\d+) nodelay=(\\w+)$");
+            + " pid=(\\d+) slot=(\\d+) sameContext=(\\w+) client=127\\.0\\.0\\.1:(\\d+) nodelay=(\\w+)"
+            + " thread=(-?\\d+)/(\\d+) startThread=(-?\\d+)$");
 
     @TempDir
     Path dir;
 
     record Reply(String line, int starts, int handled, long startPid, int startSlot, long pid, int slot,
-            boolean sameContext, int clientPort, boolean noDelay) {
+            boolean sameContext, int clientPort, boolean noDelay, int thread, int threads, int startThread) {
         static Reply parse(String text) {
             assertNotNull(text, "a reply line (the server closed instead)");
             Matcher m = REPLY.matcher(text);
@@ -50,7 +51,8 @@ class HandlerApiIT {
             return new Reply(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
                     Long.parseLong(m.group(4)), Integer.parseInt(m.group(5)), Long.parseLong(m.group(6)),
                     Integer.parseInt(m.group(7)), Boolean.parseBoolean(m.group(8)), Integer.parseInt(m.group(9)),
-                    Boolean.parseBoolean(m.group(10)));
+                    Boolean.parseBoolean(m.group(10)), Integer.parseInt(m.group(11)), Integer.parseInt(m.group(12)),
+                    Integer.parseInt(m.group(13)));
         }
     }
 
@@ -117,6 +119,9 @@ class HandlerApiIT {
                 assertTrue(r.sameContext(), () -> "Connection.worker() is the start hook's context: " + where);
                 assertEquals(localPort, r.clientPort(), () -> "Connection.client() is this client: " + where);
                 assertTrue(r.noDelay(), () -> "TCP_NODELAY is on: " + where);
+                assertEquals(0, r.thread(), () -> "WorkerContext.thread(): handle runs on the one thread 0: " + where);
+                assertEquals(1, r.threads(), () -> "WorkerContext.threads() is worker.threads: " + where);
+                assertEquals(-1, r.startThread(), () -> "start runs on no accepting thread: " + where);
             }
             assertEquals(a.pid(), b.pid(), where);
             assertEquals(a.handled(), b.handled(), () -> "handle is called once per connection, not per line: " + where);

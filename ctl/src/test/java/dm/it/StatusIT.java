@@ -157,14 +157,17 @@ class StatusIT {
         assertEquals(text.idle(), number(out, "idle_workers"));
         assertEquals(text.busy(), number(out, "busy_workers"));
         assertEquals(text.total(), number(out, "total_workers"));
-        assertEquals(text.maxBusy(), number(out, "max_busy_workers"));
+        assertEquals(text.maxBusy(), number(out, "max_busy_threads"));
+        assertEquals(text.threadsPerWorker(), number(out, "threads_per_worker"));
+        assertEquals(text.idleThreads(), number(out, "idle_threads"));
+        assertEquals(text.busyThreads(), number(out, "busy_threads"));
         assertEquals(text.maxReached(), number(out, "max_workers_reached"));
         assertEquals(text.slow(), number(out, "slow_requests"));
         assertEquals(text.timeoutKills(), number(out, "timeout_kills"));
         assertTrue(out.contains("\"scoreboard_line\":\"" + text.scoreboardLine() + "\""), "scoreboard line");
         Matcher worker = Pattern.compile("\\{\"slot\":(\\d+),\"pid\":(\\d+),\"state\":\"(\\w+)\",\"started\":\"[^\"]+\","
                 + "\"requests\":(\\d+),\"request_duration_ms\":(\\d+|null),\"client\":(\"[^\"]+\"|null),"
-                + "\"pss_kib\":(\\d+|null)\\}").matcher(out);
+                + "\"pss_kib\":(\\d+|null),\"threads_busy\":(\\d+),\"threads_idle\":\\d+,\"threads\":\\[").matcher(out);
         Map<Long, String> clients = new HashMap<>();
         pssKib.clear();
         while (worker.find()) {
@@ -177,6 +180,7 @@ class StatusIT {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", row.pssMib()),
                     String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(worker.group(7)) / 1024.0), "PSS of " + row.pid());
             pssKib.put(row.slot(), Long.parseLong(worker.group(7)));
+            assertEquals(row.busyThreads(), Integer.parseInt(worker.group(8)), "busy threads of " + row.pid());
         }
         assertEquals(text.rows().size(), clients.size(), "one JSON worker per row");
         text.rows().forEach(r -> assertEquals(r.client(), clients.get(r.pid()), "client of " + r.pid()));
@@ -204,6 +208,9 @@ class StatusIT {
         assertEquals(Long.toString(text.accepted()), samples.get("dm_accepted_connections_total"));
         assertEquals(Long.toString(text.busy()), samples.get("dm_workers{state=\"busy\"}"));
         assertEquals(Long.toString(text.idle()), samples.get("dm_workers{state=\"idle\"}"));
+        assertEquals(Long.toString(text.busyThreads()), samples.get("dm_threads{state=\"busy\"}"));
+        assertEquals(Long.toString(text.idleThreads()), samples.get("dm_threads{state=\"idle\"}"));
+        assertEquals(Integer.toString(text.threadsPerWorker()), samples.get("dm_threads_per_worker"));
         assertEquals(Long.toString(text.listenQueue()), samples.get("dm_listen_queue"));
         assertEquals(Long.toString(text.slow()), samples.get("dm_slow_requests_total"));
         assertEquals(Long.toString(text.maxReached()), samples.get("dm_max_workers_reached_total"));

@@ -15,7 +15,7 @@ record AgentAnswer(State state, int weightPercent) {
 
     /**
      * From the pool as the scoreboard shows it. The weight is the share of the pool's capacity
-     * (pool.max workers, one connection each) that is not busy, at least 1% while a worker
+     * (pool.max workers of worker.threads connections each) that is not busy, at least 1% while a worker
      * accepts: 0% would drain the host without saying so.
      */
     static AgentAnswer of(boolean stopping, int idle, int busy, int capacity) {

@@ -20,6 +20,7 @@ import dm.net.HostAndPort;
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
 import dm.scoreboard.Scoreboard;
+import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
 
 /**
@@ -149,14 +150,17 @@ final class AgentEndpoint implements AutoCloseable {
             int idle = 0;
             int busy = 0;
             for (int i = 0; i < scoreboard.slotCount(); i++) {
-                WorkerState state = scoreboard.slot(i).state();
-                if (state == WorkerState.IDLE) {
-                    idle++;
-                } else if (state == WorkerState.BUSY) {
-                    busy++;
+                Slot slot = scoreboard.slot(i);
+                WorkerState state = slot.lifecycle();
+                if (state == WorkerState.BUSY) {
+                    busy++; // written so by hand (tests); a worker's threads write their own states
+                } else if (state == WorkerState.IDLE || state == WorkerState.EXITING) {
+                    busy += slot.busyThreads();
+                    idle += state == WorkerState.IDLE ? slot.idleThreads() : 0;
                 }
             }
-            return AgentAnswer.of(downAsked || goesDown(control.status()), idle, busy, scoreboard.slotCount());
+            return AgentAnswer.of(downAsked || goesDown(control.status()), idle, busy,
+                    scoreboard.slotCount() * scoreboard.threadsPerSlot());
         }
     }
 

@@ -42,7 +42,7 @@ final class Daemon implements AutoCloseable {
             lock = OwnerLock.acquire(config.scoreboardFile(), pid);
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
             ListenSocket.applyDeferAccept(config.deferAcceptMillis());
-            scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
+            scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
             first = Generation.first(config, pid);
             if (config.agentListen().isPresent()) {
                 agent = AgentEndpoint.open(config.agentListen().get(), scoreboard);

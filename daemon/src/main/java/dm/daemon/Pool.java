@@ -98,28 +98,29 @@ final class Pool {
         int leaving = 0;
         for (PoolSlot slot : slots) {
             WorkerProcess worker = slot.worker;
+            int threads = slot.record.threadCount();
             if (worker == null) {
                 if (slot.replacementDue()) {
                     live++;
-                    starting++;
+                    starting += threads;
                 }
                 continue;
             }
             live++;
-            WorkerState state = slot.record.state();
-            if (worker.askedToLeave() || state == WorkerState.EXITING) {
+            WorkerState lifecycle = slot.record.lifecycle();
+            int busyThreads = slot.record.busyThreads();
+            if (worker.askedToLeave() || lifecycle == WorkerState.EXITING) {
                 leaving++;
             }
-            if (state == WorkerState.BUSY) {
-                busy++;
-            } else if (worker.askedToLeave()) {
+            busy += busyThreads;
+            if (worker.askedToLeave()) {
                 if (worker.leaveRequest() == ShutdownRequest.RESTART) {
-                    starting++; // its replacement is on the way, in the same slot
+                    starting += threads - busyThreads; // its replacement is on the way, in the same slot
                 }
-            } else if (state == WorkerState.STARTING) {
-                starting++;
-            } else if (state == WorkerState.IDLE) {
-                idle++;
+            } else if (lifecycle == WorkerState.STARTING) {
+                starting += threads;
+            } else if (lifecycle == WorkerState.IDLE) {
+                idle += slot.record.idleThreads();
             }
         }
         return new Census(live, leaving, idle, starting, busy);

@@ -2,10 +2,14 @@ package dm.daemon;
 
 /**
  * How many workers to add or retire, from the counts of one tick: Apache prefork's spare-server
- * rule. Keep at least {@code minSpare} idle workers (starting ones count, so a slow JVM boot does
- * not trigger a second wave) by starting 1, 2, 4, ... workers on consecutive short ticks, up to
- * {@code maxSpawnRate}; retire one idle worker per tick beyond {@code maxSpare}; never go below
- * {@code min} or above {@code max}. Pure logic, no clock: the supervisor calls it once per tick.
+ * rule, or with several threads per worker its worker MPM's spare-thread rule. Keep at least
+ * {@code minSpare} idle threads (starting ones count, so a slow JVM boot does not trigger a second
+ * wave) by starting 1, 2, 4, ... whole workers on consecutive short ticks, up to
+ * {@code maxSpawnRate}; retire one whole idle worker per tick while idle threads exceed
+ * {@code maxSpare}, but only if {@code minSpare} idle threads remain without it (else the next tick
+ * would start it again); never go below {@code min} or above {@code max} workers. With one thread
+ * per worker a thread is a worker and this is the prefork rule exactly. Pure logic, no clock: the
+ * supervisor calls it once per tick.
  */
 final class PoolPolicy {
 
@@ -19,9 +23,15 @@ final class PoolPolicy {
     private final int minSpare;
     private final int maxSpare;
     private final int maxSpawnRate;
+    private final int threadsPerWorker;
     private int spawnRate = 1;
 
     PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate) {
+        this(min, max, minSpare, maxSpare, maxSpawnRate, 1);
+    }
+
+    PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate, int threadsPerWorker) {
+        this.threadsPerWorker = threadsPerWorker;
         this.min = min;
         this.max = max;
         this.minSpare = minSpare;
@@ -30,7 +40,8 @@ final class PoolPolicy {
     }
 
     /**
-     * {@code live} counts every worker process and pending respawn; {@code leaving} those among them
+     * {@code live} counts every worker process and pending respawn; {@code idle} and {@code starting}
+     * count threads (a starting worker brings worker.threads of them); {@code leaving} workers among them
      * already asked to leave (retired, or done with worker.max-requests): they still run, but the
      * pool.min floor of a retirement must not count them, or the pool would shrink below pool.min
      * whenever a retired worker takes longer than a tick to exit.
@@ -51,7 +62,7 @@ final class PoolPolicy {
         if (starting == 0) {
             spawnRate = 1; // demand met by workers that accept: the next shortage starts small again
         }
-        if (idle > maxSpare && live - leaving > min) {
+        if (idle > maxSpare && idle - threadsPerWorker >= minSpare && live - leaving > min) {
             return new Decision(0, true, false);
         }
         return Decision.NOTHING;

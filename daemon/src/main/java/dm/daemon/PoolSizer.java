@@ -31,8 +31,14 @@ final class PoolSizer {
         PoolPolicy.Decision decision = generation.policy().decide(census.live(), census.leaving(), census.idle(),
                 census.starting());
         if (decision.spawn() > 0 && pool.freeSlot() >= 0) {
-            log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", census.idle(),
-                    census.starting(), config.minSpare(), census.busy(), census.live(), decision.spawn());
+            if (config.workerThreads() == 1) {
+                log.info("{} idle + {} starting < pool.min-spare {} ({} of {} busy): starting {}", census.idle(),
+                        census.starting(), config.minSpare(), census.busy(), census.live(), decision.spawn());
+            } else {
+                log.info("{} idle + {} starting threads < pool.min-spare {} ({} of {} threads busy): starting {}"
+                        + " workers", census.idle(), census.starting(), config.minSpare(), census.busy(),
+                        census.live() * config.workerThreads(), decision.spawn());
+            }
             for (int started = 0; started < decision.spawn() && pool.freeSlot() >= 0; started++) {
                 pool.replaceNow(pool.freeSlot());
             }
@@ -51,8 +57,8 @@ final class PoolSizer {
         for (int i = pool.slots().size() - 1; i >= 0; i--) {
             WorkerProcess worker = pool.slot(i).worker;
             if (worker != null && !worker.askedToLeave() && pool.state(worker) == WorkerState.IDLE) {
-                log.info("{} idle > pool.max-spare {}: retiring worker {} (slot {})", idle, config.maxSpare(),
-                        worker.pid, i);
+                log.info("{} idle{} > pool.max-spare {}: retiring worker {} (slot {})", idle,
+                        config.workerThreads() == 1 ? "" : " threads", config.maxSpare(), worker.pid, i);
                 pool.askToLeave(worker, ShutdownRequest.SHUTDOWN);
                 return;
             }

@@ -115,7 +115,9 @@ final class Recycler {
         if (other == null && refilling.isEmpty()) {
             return true;
         }
-        int idleOthers = pool.census().idle() - (pool.state(candidate) == WorkerState.IDLE ? 1 : 0);
+        // Idle threads (with worker.threads = 1, workers) other than the candidate's own.
+        Slot record = pool.slot(candidate.slot).record;
+        int idleOthers = pool.census().idle() - (record.lifecycle() == WorkerState.IDLE ? record.idleThreads() : 0);
         if (idleOthers >= config.minSpare()) {
             return true;
         }
@@ -145,7 +147,11 @@ final class Recycler {
 
     void restartTrainedWorker() {
         for (WorkerProcess worker : pool.workers(w -> w.trainer && !w.askedToLeave())) {
-            if (pool.state(worker) == WorkerState.IDLE) {
+            // With several threads, once it accepts: all of them idle at one tick may never happen under load,
+            // and asked to leave it still finishes every connection it has.
+            Slot record = pool.slot(worker.slot).record;
+            WorkerState state = record.threadCount() == 1 ? record.state() : record.lifecycle();
+            if (state == WorkerState.IDLE) {
                 log.info("worker {} (slot {}) leaves to write the class archive; a worker from the archive replaces it",
                         worker.pid, worker.slot);
                 pool.askToLeave(worker, ShutdownRequest.RESTART);

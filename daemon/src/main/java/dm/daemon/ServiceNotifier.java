@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dm.scoreboard.Control;
 import dm.scoreboard.ParentStatus;
+import dm.scoreboard.WorkerState;
 
 /**
  * Tells systemd what the pool is doing (Type=notify, sd_notify(3)): READY=1 once pool.min workers
@@ -110,7 +111,8 @@ final class ServiceNotifier {
         }
         long now = clock.nanoTime();
         Census census = pool.census();
-        Phase phase = phase(status, stopReason, census.idle() + census.busy() >= poolMin);
+        int accepting = accepting(pool);
+        Phase phase = phase(status, stopReason, accepting >= poolMin);
         StringBuilder message = new StringBuilder();
         if (phase != announced) {
             switch (phase) {
@@ -121,7 +123,7 @@ final class ServiceNotifier {
             }
             announced = phase;
         }
-        String line = statusLine(phase, status, stopReason, census, control.accepted(), poolMin);
+        String line = statusLine(phase, status, stopReason, census, accepting, control.accepted(), poolMin);
         if (!line.equals(lastStatus) && (lastStatus == null || message.length() > 0
                 || now - lastStatusNanos >= STATUS_INTERVAL_NANOS)) {
             message.append("STATUS=").append(line).append('\n');
@@ -137,6 +139,12 @@ final class ServiceNotifier {
         }
     }
 
+    /** Workers (not threads: a worker of several counts once) that accept and are not leaving. */
+    private static int accepting(Pool pool) {
+        return pool.workers(worker -> !worker.askedToLeave()
+                && (pool.state(worker) == WorkerState.IDLE || pool.state(worker) == WorkerState.BUSY)).size();
+    }
+
     private Phase phase(ParentStatus status, String stopReason, boolean poolMinAccepting) {
         if (stopReason != null || status == ParentStatus.WAIT_DOWN || status == ParentStatus.FORCE_DOWN) {
             return Phase.STOPPING;
@@ -149,13 +157,13 @@ final class ServiceNotifier {
     }
 
     /** Like PHP-FPM's: what the pool does, its workers, the connections so far. */
-    static String statusLine(Phase phase, ParentStatus status, String stopReason, Census census, long accepted,
-            int poolMin) {
+    static String statusLine(Phase phase, ParentStatus status, String stopReason, Census census, int accepting,
+            long accepted, int poolMin) {
         String workers = String.format("workers: %d total, %d idle, %d busy, %d starting, %d leaving;"
                 + " connections: %d accepted", census.live(), census.idle(), census.busy(), census.starting(),
                 census.leaving(), accepted);
         return switch (phase) {
-            case STARTING -> "starting: " + (census.idle() + census.busy()) + " of pool.min " + poolMin
+            case STARTING -> "starting: " + accepting + " of pool.min " + poolMin
                     + " workers accept; " + workers;
             case SERVING -> "serving; " + workers;
             case RELOADING -> "restarting workers; " + workers;

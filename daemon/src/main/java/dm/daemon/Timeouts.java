@@ -7,6 +7,7 @@ import dm.config.ServerConfig;
 import dm.net.Addresses;
 import dm.scoreboard.Control;
 import dm.scoreboard.Slot;
+import dm.scoreboard.ThreadSlot;
 import dm.scoreboard.WorkerState;
 
 /**
@@ -27,39 +28,51 @@ final class Timeouts {
     private final Control control;
     private final Clock clock;
     private final long threadDumpGraceMillis;
+    private final StuckThreads stuckThreads;
 
     Timeouts(Pool pool, Control control, Clock clock, long threadDumpGraceMillis) {
         this.pool = pool;
         this.control = control;
         this.clock = clock;
         this.threadDumpGraceMillis = threadDumpGraceMillis;
+        this.stuckThreads = new StuckThreads(pool, control, clock, threadDumpGraceMillis);
     }
 
     void watchBusyWorkers(ServerConfig config) {
+        stuckThreads.killWhenDue(config);
         long nowMillis = clock.currentTimeMillis();
         for (WorkerProcess worker : pool.workers(w -> !w.killed())) {
-            Slot slot = pool.slot(worker.slot).record;
-            long busySince = slot.busySinceMillis();
-            if (busySince == 0 || slot.state() != WorkerState.BUSY) {
-                continue;
+            Slot record = pool.slot(worker.slot).record;
+            for (int t = 0; t < record.threadCount() && !worker.killed(); t++) {
+                watch(worker, record.thread(t), record.threadCount(), nowMillis, config);
             }
-            long busyFor = nowMillis - busySince;
-            if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis()) {
-                String reason = String.format("killed after request timeout: slot %d, client %s, busy for %d ms"
-                        + " (worker.request-timeout-ms = %d)", worker.slot, Addresses.format(slot.client()), busyFor,
-                        config.requestTimeoutMillis());
-                log.warn("worker {} {}", worker.pid, reason);
-                log.info("worker {} (slot {}): SIGQUIT for a thread dump (its lines follow, under dm[{}]); SIGKILL in {} ms",
-                        worker.pid, worker.slot, worker.pid, threadDumpGraceMillis);
-                control.countTimeoutKill();
-                pool.dumpThreadsThenKill(worker, reason, threadDumpGraceMillis * 1_000_000L);
-            } else if (config.slowRequestMillis() > 0 && busyFor > config.slowRequestMillis()
-                    && worker.slowReportedFor != busySince) {
-                worker.slowReportedFor = busySince;
-                control.countSlowRequest();
-                log.warn("slow request: worker {} (slot {}), client {}, busy for {} ms", worker.pid, worker.slot,
-                        Addresses.format(slot.client()), busyFor);
-            }
+        }
+    }
+
+    /** One thread; with worker.threads = 1 the worker's only one, and then a stuck one is killed at once. */
+    private void watch(WorkerProcess worker, ThreadSlot slot, int threads, long nowMillis, ServerConfig config) {
+        long busySince = slot.busySinceMillis();
+        if (busySince == 0 || slot.state() != WorkerState.BUSY) {
+            return;
+        }
+        long busyFor = nowMillis - busySince;
+        if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis() && threads > 1) {
+            stuckThreads.found(worker, slot, busyFor, config);
+        } else if (config.requestTimeoutMillis() > 0 && busyFor > config.requestTimeoutMillis()) {
+            String reason = String.format("killed after request timeout: slot %d, client %s, busy for %d ms"
+                    + " (worker.request-timeout-ms = %d)", worker.slot, Addresses.format(slot.client()), busyFor,
+                    config.requestTimeoutMillis());
+            log.warn("worker {} {}", worker.pid, reason);
+            log.info("worker {} (slot {}): SIGQUIT for a thread dump (its lines follow, under dm[{}]); SIGKILL in {} ms",
+                    worker.pid, worker.slot, worker.pid, threadDumpGraceMillis);
+            control.countTimeoutKill();
+            pool.dumpThreadsThenKill(worker, reason, threadDumpGraceMillis * 1_000_000L);
+        } else if (config.slowRequestMillis() > 0 && busyFor > config.slowRequestMillis()
+                && worker.slowReportedFor[slot.index()] != busySince) {
+            worker.slowReportedFor[slot.index()] = busySince;
+            control.countSlowRequest();
+            log.warn("slow request: worker {} (slot {}), client {}, busy for {} ms", worker.pid, worker.slot,
+                    Addresses.format(slot.client()), busyFor);
         }
     }
 

@@ -20,8 +20,10 @@ final class WorkerProcess {
     private String killReason;
     /** Slot of the replacement started because it reached worker.max-requests; -1: none yet. */
     int replacementSlot = -1;
-    /** busySince of the connection already reported as slow, so each is reported once. */
-    long slowReportedFor;
+    /** Per thread, busySince of the connection already reported as slow, so each is reported once. */
+    final long[] slowReportedFor;
+    /** A thread of it stuck past worker.request-timeout-ms (worker.threads above 1), or null. */
+    StuckThreads.Stuck stuck;
     /** Why it is being recycled (worker.max-requests, worker.max-pss-mib); null while it is not. */
     String recycledFor;
     /** Its recycling waits for another to finish (the min-spare guard), and the log has said so. */
@@ -32,6 +34,7 @@ final class WorkerProcess {
 
     WorkerProcess(int slot, WorkerHandle handle, Generation generation, boolean trainer, long startedNanos) {
         this.slot = slot;
+        this.slowReportedFor = new long[generation.config().workerThreads()];
         this.handle = handle;
         this.pid = handle.pid();
         this.generation = generation;

@@ -1,15 +1,11 @@
 package dm.worker;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,20 +14,17 @@ import dm.ExitCodes;
 import dm.config.ConfigException;
 import dm.config.ConfigSnapshot;
 import dm.config.ServerConfig;
-import dm.config.Settings;
 import dm.handler.HandlerSettings;
 import dm.handler.WorkerContext;
-import dm.net.Addresses;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.ScoreboardException;
 import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.Slot;
 import dm.scoreboard.WorkerState;
-import dm.text.Shown;
 
 /**
- * One worker process, looping like Apache prefork's {@code child_main()}: leave if told to; accept;
- * busy; count; run the handler; close; idle; again.
+ * One worker process: boots, then runs worker.threads {@link AcceptLoop}s on the inherited socket
+ * and waits for them; leaves once they have all ended (asked to leave, or worker.max-requests).
  */
 final class Worker implements WorkerContext {
     private static final Logger log = LoggerFactory.getLogger("worker");
@@ -47,6 +40,10 @@ final class Worker implements WorkerContext {
     private final long supervisorPid;
     private final long pid = ProcessHandle.current().pid();
     private HandlerSettings settings = HandlerSettings.of(Map.of());
+    private final AtomicBoolean retiring = new AtomicBoolean();
+    private Slot slot;
+    private ServerSocketChannel listener;
+    private int threads = 1;
 
     Worker(Path configFile, int slotIndex, long supervisorPid) {
         this.configFile = configFile;
@@ -56,9 +53,7 @@ final class Worker implements WorkerContext {
 
     int run() {
         Scoreboard scoreboard;
-        Slot slot;
         LoadedHandler handler;
-        ServerSocketChannel listener;
         ReadTimeouts readTimeouts;
         try {
             ServerConfig config = ConfigSnapshot.read(configFile);
@@ -66,6 +61,7 @@ final class Worker implements WorkerContext {
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
+            threads = slot.threadCount();
             settings = HandlerSettings.of(config.handlerSettings());
             handler = HandlerLoader.load(config);
             handler.configure(settings);
@@ -77,26 +73,23 @@ final class Worker implements WorkerContext {
         }
 
         new Watchdog(slot, listener, supervisorPid).start();
+        AcceptLoop[] loops = new AcceptLoop[threads];
+        for (int t = 0; t < threads; t++) {
+            loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts);
+        }
         // The line first: whatever the supervisor does once it sees IDLE (let a retiring worker go) comes after it in the log.
         log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
         slot.setState(WorkerState.IDLE);
-        long maxCalls = slot.maxCalls();
-        while (slot.request() == ShutdownRequest.NORMAL) {
-            SocketChannel connection;
-            try {
-                connection = listener.accept();
-            } catch (ClosedChannelException e) {
-                break; // the watchdog closed the listener: we were asked to leave while idle
-            } catch (IOException e) {
-                log.warn("accept failed: {}", e.getMessage());
-                continue;
-            }
-            long calls = serve(handler, connection, slot, scoreboard, readTimeouts);
-            if (maxCalls > 0 && calls >= maxCalls) {
-                retire(slot, calls);
-                handler.stop();
-                return ExitCodes.WORKER_RECYCLED;
-            }
+        for (AcceptLoop loop : loops) {
+            loop.start();
+        }
+        for (AcceptLoop loop : loops) {
+            joinUninterruptibly(loop);
+        }
+        if (retiring.get()) {
+            retire(slot);
+            handler.stop();
+            return ExitCodes.WORKER_RECYCLED;
         }
         slot.setState(WorkerState.EXITING);
         log.info("leaving: {} requested", slot.request().name().toLowerCase());
@@ -104,13 +97,48 @@ final class Worker implements WorkerContext {
         return ExitCodes.WORKER_LEFT;
     }
 
+    /** Whether worker.max-requests was reached: no thread accepts again. */
+    boolean retiring() {
+        return retiring.get();
+    }
+
+    /**
+     * A thread's connection took the worker to worker.max-requests. The first to get there stops
+     * the others from accepting (closing our copy of the listening socket wakes those blocked in
+     * accept()); those serving a connection finish it. A connection accepted by another thread
+     * meanwhile is still served, so a worker with threads may serve a few more than the limit.
+     */
+    void reachedMaxCalls(long calls) {
+        if (retiring.compareAndSet(false, true)) {
+            slot.setState(WorkerState.EXITING);
+            log.info("served {} connections (worker.max-requests): leaving once my replacement is ready", calls);
+            if (threads > 1) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // the other threads still see retiring() after their connection
+                }
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        while (true) {
+            try {
+                thread.join();
+                return;
+            } catch (InterruptedException e) {
+                // nothing interrupts the main thread; wait on
+            }
+        }
+    }
+
     /**
      * worker.max-requests reached: accept nothing more, but stay until the supervisor, having
      * started our replacement, lets us go, so the pool never has fewer processes than before.
      */
-    private static void retire(Slot slot, long calls) {
+    private static void retire(Slot slot) {
         slot.setState(WorkerState.EXITING);
-        log.info("served {} connections (worker.max-requests): leaving once my replacement is ready", calls);
         long deadline = System.nanoTime() + RETIRE_WAIT_NANOS;
         while (slot.request() == ShutdownRequest.NORMAL) {
             if (System.nanoTime() - deadline >= 0) {
@@ -124,48 +152,6 @@ final class Worker implements WorkerContext {
             }
         }
     }
-
-    /** Serves one connection; returns this worker's call count. */
-    private long serve(LoadedHandler handler, SocketChannel channel, Slot slot, Scoreboard scoreboard,
-            ReadTimeouts timeouts) {
-        InetSocketAddress client = null;
-        AcceptedConnection connection = null;
-        long calls = slot.calls();
-        try (channel) {
-            client = (InetSocketAddress) channel.getRemoteAddress();
-            calls = slot.beginConnection(client, System.currentTimeMillis());
-            scoreboard.control().countAccepted();
-            log.info("new client connected: {}", Addresses.format(client));
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
-            connection = new AcceptedConnection(channel, client, this, timeouts);
-            handler.handle(connection);
-        } catch (SocketTimeoutException e) {
-            boolean first = connection == null || !connection.receivedAnything();
-            log.info("closing {}: nothing received for {} ms ({})", Addresses.format(client),
-                    first ? timeouts.firstByteMillis() : timeouts.afterFirstByteMillis(),
-                    first ? timeouts.firstByteKey() : Settings.WORKER_READ_TIMEOUT_MS.key());
-        } catch (VirtualMachineError e) {
-            if (!(e instanceof StackOverflowError)) {
-                throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
-            }
-            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
-        } catch (Throwable e) {
-            if (ClientReset.causedBy(e)) {
-                scoreboard.control().countClientReset();
-                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.failure(e));
-            } else {
-                // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
-                // this one connection, not the worker.
-                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
-            }
-        } finally {
-            slot.endConnection();
-        }
-        log.info("client disconnected: {}", Addresses.format(client));
-        return calls;
-    }
-
 
     private static long millisSinceStart() {
         return ProcessHandle.current().info().startInstant()
@@ -203,5 +189,16 @@ final class Worker implements WorkerContext {
     @Override
     public HandlerSettings settings() {
         return settings;
+    }
+
+    /** The accepting thread the caller runs on; -1 on any other (start, stop, a thread of the handler's). */
+    @Override
+    public int thread() {
+        return Thread.currentThread() instanceof AcceptLoop loop ? loop.index() : -1;
+    }
+
+    @Override
+    public int threads() {
+        return threads;
     }
 }

@@ -48,9 +48,9 @@ class AgentEndpointTest {
         assertEquals("maint", check(), "no worker accepts yet");
         scoreboard.slot(0).setState(WorkerState.STARTING);
         assertEquals("maint", check(), "a worker that boots does not accept yet");
-        scoreboard.slot(1).setState(WorkerState.IDLE);
+        accepting(1);
         assertEquals("up ready 100%", check());
-        scoreboard.slot(1).beginConnection(new InetSocketAddress("127.0.0.1", 40000), 0);
+        scoreboard.slot(1).thread(0).beginConnection(new InetSocketAddress("127.0.0.1", 40000), 0);
         assertEquals("up ready 75%", check(), "1 of pool.max 4 busy");
         for (int slot = 0; slot < 4; slot++) {
             scoreboard.slot(slot).setState(WorkerState.BUSY);
@@ -60,7 +60,7 @@ class AgentEndpointTest {
 
     @Test
     void saysDrainFromTheMomentAStopIsAskedForUntilTheEnd() throws Exception {
-        scoreboard.slot(0).setState(WorkerState.IDLE);
+        accepting(0);
         assertEquals("up ready 100%", check());
         long command = scoreboard.control().submit(ParentStatus.WAIT_DOWN);
         assertEquals("drain", check(), "dm-ctl -wdown written, not yet taken up");
@@ -75,7 +75,7 @@ class AgentEndpointTest {
 
     @Test
     void aRestartIsNoStop() throws Exception {
-        scoreboard.slot(0).setState(WorkerState.IDLE);
+        accepting(0);
         scoreboard.control().submit(ParentStatus.CHILD_RESTART);
         assertEquals("up ready 100%", check());
     }
@@ -85,7 +85,7 @@ class AgentEndpointTest {
         String maint = http("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertTrue(maint.startsWith("HTTP/1.0 503 Service Unavailable\r\n"), maint);
         assertTrue(maint.endsWith("\r\n\r\nmaint\n"), maint);
-        scoreboard.slot(2).setState(WorkerState.IDLE);
+        accepting(2);
         String up = http("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: kube-probe/1.30\r\n\r\n");
         assertTrue(up.startsWith("HTTP/1.0 200 OK\r\n"), up);
         assertTrue(up.contains("Content-Length: 14\r\n") && up.endsWith("\r\n\r\nup ready 100%\n"), up);
@@ -97,13 +97,13 @@ class AgentEndpointTest {
 
     @Test
     void anAgentSendStringGetsTheAgentLine() throws Exception {
-        scoreboard.slot(0).setState(WorkerState.IDLE);
+        accepting(0);
         assertEquals("up ready 100%\n", exchange("dm\n"));
     }
 
     @Test
     void atMostAFewChecksAtOnceTheRestAreClosedUnanswered() throws Exception {
-        scoreboard.slot(0).setState(WorkerState.IDLE);
+        accepting(0);
         List<Socket> holders = new ArrayList<>();
         try {
             for (int i = 0; i < AgentEndpoint.MAX_CONCURRENT_CHECKS; i++) {
@@ -165,5 +165,11 @@ class AgentEndpointTest {
             line.append((char) c);
         }
         return line.toString();
+    }
+
+    /** A worker whose thread blocks in accept(), as a real one writes it. */
+    private void accepting(int slot) {
+        scoreboard.slot(slot).thread(0).setState(WorkerState.IDLE);
+        scoreboard.slot(slot).setState(WorkerState.IDLE);
     }
 }

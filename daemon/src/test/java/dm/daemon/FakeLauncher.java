@@ -98,12 +98,22 @@ final class FakeLauncher implements Launcher, PssSource {
             this.command = command;
         }
 
+        /** Its threads block in accept(), and then it says so, as AcceptLoop and Worker write it. */
         void accept() {
+            for (int t = 0; t < slot.threadCount(); t++) {
+                slot.thread(t).setState(WorkerState.IDLE);
+            }
             slot.setState(WorkerState.IDLE);
         }
 
+        /** Its first thread takes a connection. */
         void busy(long sinceMillis) {
-            slot.beginConnection(new java.net.InetSocketAddress("127.0.0.1", 40000), sinceMillis);
+            busy(0, sinceMillis);
+        }
+
+        void busy(int thread, long sinceMillis) {
+            slot.thread(thread).beginConnection(new java.net.InetSocketAddress("127.0.0.1", 40000 + thread),
+                    sinceMillis);
         }
 
         /** What the loop reads as its PSS from now on (0: cannot be read). */
@@ -111,8 +121,17 @@ final class FakeLauncher implements Launcher, PssSource {
             pssKib = kib;
         }
 
+        /** Every thread is done with its connection. */
         void idle() {
-            slot.endConnection();
+            for (int t = 0; t < slot.threadCount(); t++) {
+                idle(t);
+            }
+        }
+
+        void idle(int thread) {
+            if (slot.thread(thread).state() == WorkerState.BUSY) {
+                slot.thread(thread).endConnection();
+            }
         }
 
         void exit(int value) {

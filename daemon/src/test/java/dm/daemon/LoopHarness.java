@@ -46,7 +46,7 @@ final class LoopHarness implements AutoCloseable {
         settings.putAll(overrides);
         writeConfig();
         ServerConfig config = ServerConfig.load(configFile);
-        scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax());
+        scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
         control = scoreboard.control();
         launcher = new FakeLauncher(scoreboard);
         this.notifier = notifier.apply(clock);

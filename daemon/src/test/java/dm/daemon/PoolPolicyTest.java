@@ -63,4 +63,31 @@ class PoolPolicyTest {
         assertEquals(1, oneAtATime.decide(3, 0, 0, 0).spawn());
         assertFalse(oneAtATime.decide(50, 0, 49, 0).retireOne(), "max-spare = pool.max: it never shrinks");
     }
+
+    @Test
+    void withThreadsSparesAreIdleThreadsAndThePoolGrowsByWholeWorkers() {
+        PoolPolicy policy = new PoolPolicy(2, 8, 8, 24, 8, 8);
+        assertEquals(0, policy.decide(2, 0, 9, 0).spawn(), "9 idle threads of 16: enough");
+        assertEquals(1, policy.decide(2, 0, 7, 0).spawn(), "7 idle threads < 8: one more worker (8 threads)");
+        assertEquals(0, policy.decide(3, 0, 7, 8).spawn(), "its 8 starting threads count as spares");
+        assertEquals(2, policy.decide(3, 0, 0, 0).spawn(), "still short once it accepts: 2 workers");
+    }
+
+    @Test
+    void withThreadsAWholeIdleWorkerIsRetiredOnlyIfEnoughIdleThreadsRemain() {
+        PoolPolicy policy = new PoolPolicy(2, 8, 8, 10, 8, 8);
+        assertTrue(policy.decide(4, 0, 20, 0).retireOne(), "20 idle > 10, and 12 remain without one worker");
+        assertFalse(policy.decide(4, 0, 15, 0).retireOne(),
+                "15 idle > 10, but only 7 would remain: the next tick would start it again");
+        assertFalse(policy.decide(2, 0, 16, 0).retireOne(), "pool.min is a floor");
+    }
+
+    @Test
+    void oneThreadPerWorkerIsThePreforkRule() {
+        PoolPolicy threads = new PoolPolicy(3, 10, 1, 2, 8, 1);
+        PoolPolicy prefork = new PoolPolicy(3, 10, 1, 2, 8);
+        for (int idle = 0; idle <= 6; idle++) {
+            assertEquals(prefork.decide(6, 0, idle, 0), threads.decide(6, 0, idle, 0), "idle " + idle);
+        }
+    }
 }

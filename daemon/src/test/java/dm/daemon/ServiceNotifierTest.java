@@ -70,6 +70,19 @@ class ServiceNotifierTest {
     }
 
     @Test
+    void withSeveralThreadsPerWorkerReadinessCountsWorkersNotThreads() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.threads", "4"), 0)) {
+            loop.turn();
+            loop.launcher.inSlot(0).accept();
+            loop.ticks(20);
+            assertEquals(List.of(), only(systemd.lines(), "READY"), "one worker of 4 idle threads is not pool.min 2");
+            loop.launcher.inSlot(1).accept();
+            loop.tick();
+            assertEquals(List.of("READY=1"), only(systemd.lines(), "READY"));
+        }
+    }
+
+    @Test
     void theStatusLineFollowsThePoolAtMostOncePerSecond() throws Exception {
         try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0"), 0)) {
             loop.turn();

@@ -5,9 +5,18 @@ package dm.handler;
  *
  * <p>A worker creates one instance with the public no-argument constructor, calls
  * {@link #configure} and then {@link #start} once before it accepts anything, {@link #handle} once
- * per accepted connection (one at a time, always on the same thread), and {@link #stop} once when
- * it leaves. The worker closes the connection after {@code handle} returns or throws; an exception
+ * per accepted connection, and {@link #stop} once when it leaves (after every {@code handle} has
+ * returned). The worker closes the connection after {@code handle} returns or throws; an exception
  * costs that one connection only.
+ *
+ * <p><b>Threads.</b> With {@code worker.threads = 1} (one connection per worker JVM, as Apache
+ * prefork) {@code handle} is called one connection at a time, always on the same thread. With
+ * {@code worker.threads} above 1 the same instance serves that many connections at once, each
+ * on its own platform thread ({@link WorkerContext#thread()} of {@link Connection#worker()} says
+ * which): whatever {@code handle} shares through fields must then be thread-safe, like a servlet's
+ * state. Keep per-connection state in local variables. {@link #start} happens-before every
+ * {@code handle}. The handler may use threads of its own, virtual ones too; it must never accept
+ * on the listening socket itself. The built-in handlers keep no shared state and are safe.
  *
  * <p>The handler's class and the jars of {@code worker.classpath} are loaded by a class loader of
  * their own that sees this API, slf4j and the JDK, nothing else of dm: a handler may bring its own

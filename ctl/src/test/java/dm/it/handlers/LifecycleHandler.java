@@ -20,6 +20,7 @@ public final class LifecycleHandler implements ConnectionHandler {
     private int handled;
     private long startPid;
     private int startSlot = -1;
+    private int startThread = -2;
     private WorkerContext context;
 
     @Override
@@ -28,6 +29,7 @@ public final class LifecycleHandler implements ConnectionHandler {
         context = worker;
         startPid = worker.pid();
         startSlot = worker.slot();
+        startThread = worker.thread();
         worker.log().info("lifecycle: start hook, starts={} pid={} slot={}", starts, worker.pid(), worker.slot());
     }
 
@@ -44,7 +46,8 @@ public final class LifecycleHandler implements ConnectionHandler {
                     + " pid=" + connection.worker().pid() + " slot=" + connection.worker().slot()
                     + " sameContext=" + (connection.worker() == context)
                     + " client=" + connection.client().getAddress().getHostAddress() + ":" + connection.client().getPort()
-                    + " nodelay=" + socket.getTcpNoDelay() + "\n";
+                    + " nodelay=" + socket.getTcpNoDelay() + " thread=" + connection.worker().thread() + "/"
+                    + connection.worker().threads() + " startThread=" + startThread + "\n";
             out.write(reply.getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

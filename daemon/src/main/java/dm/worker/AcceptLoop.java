@@ -1,0 +1,127 @@
+package dm.worker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+import org.slf4j.Logger;
+
+import dm.config.Settings;
+import dm.net.Addresses;
+import dm.scoreboard.Control;
+import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.Slot;
+import dm.scoreboard.ThreadSlot;
+import dm.scoreboard.WorkerState;
+import dm.text.Shown;
+
+/**
+ * One of a worker's worker.threads accepting threads, the loop of Apache prefork's
+ * {@code child_main()} per thread: leave if told to; accept; busy; count; run the handler; close;
+ * idle; again. Each is a platform thread blocking in accept() on the inherited, blocking listening
+ * socket, so that the kernel hands each connection to exactly one waiting thread of one worker.
+ * Never a virtual thread: one blocking in accept() would switch the shared socket to non-blocking
+ * mode, for every worker. Its own scoreboard record is written by it alone.
+ */
+final class AcceptLoop extends Thread {
+    private final Worker worker;
+    private final Slot slot;
+    private final ThreadSlot record;
+    private final ServerSocketChannel listener;
+    private final Control control;
+    private final LoadedHandler handler;
+    private final ReadTimeouts timeouts;
+    private final Logger log;
+
+    AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, Control control,
+            LoadedHandler handler, ReadTimeouts timeouts) {
+        super("accept-" + index);
+        this.worker = worker;
+        this.slot = slot;
+        this.record = slot.thread(index);
+        this.listener = listener;
+        this.control = control;
+        this.handler = handler;
+        this.timeouts = timeouts;
+        this.log = worker.log();
+        record.setState(WorkerState.IDLE); // before the worker says it accepts, so that no tick counts it as neither
+        // An Error out of a connection (out of memory, an internal error) ends the whole JVM, as it
+        // did when the one accept loop ran on the main thread: this JVM is not to be trusted.
+        setUncaughtExceptionHandler((thread, e) -> {
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1);
+        });
+    }
+
+    @Override
+    public void run() {
+        long maxCalls = slot.maxCalls();
+        while (slot.request() == ShutdownRequest.NORMAL && !worker.retiring()) {
+            SocketChannel connection;
+            try {
+                connection = listener.accept();
+            } catch (ClosedChannelException e) {
+                break; // closed by the watchdog (asked to leave) or by worker.max-requests: accept nothing more
+            } catch (IOException e) {
+                log.warn("accept failed: {}", e.getMessage());
+                continue;
+            }
+            long calls = serve(connection);
+            if (maxCalls > 0 && calls >= maxCalls) {
+                worker.reachedMaxCalls(calls);
+                break;
+            }
+        }
+        record.setState(WorkerState.EXITING);
+    }
+
+    /** Serves one connection; returns the worker's call count (all its threads). */
+    private long serve(SocketChannel channel) {
+        InetSocketAddress client = null;
+        AcceptedConnection connection = null;
+        long calls = slot.calls();
+        try (channel) {
+            client = (InetSocketAddress) channel.getRemoteAddress();
+            calls = record.beginConnection(client, System.currentTimeMillis());
+            control.countAccepted();
+            log.info("new client connected: {}", Addresses.format(client));
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
+            connection = new AcceptedConnection(channel, client, worker, timeouts);
+            handler.handle(connection);
+        } catch (SocketTimeoutException e) {
+            boolean first = connection == null || !connection.receivedAnything();
+            log.info("closing {}: nothing received for {} ms ({})", Addresses.format(client),
+                    first ? timeouts.firstByteMillis() : timeouts.afterFirstByteMillis(),
+                    first ? timeouts.firstByteKey() : Settings.WORKER_READ_TIMEOUT_MS.key());
+        } catch (VirtualMachineError e) {
+            if (!(e instanceof StackOverflowError)) {
+                throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
+            }
+            log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
+        } catch (Throwable e) {
+            if (ClientReset.causedBy(e)) {
+                control.countClientReset();
+                log.debug("{} reset the connection: {}", Addresses.format(client), Shown.failure(e));
+            } else {
+                // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
+                // this one connection, not the worker.
+                log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
+            }
+        } finally {
+            record.endConnection();
+        }
+        log.info("client disconnected: {}", Addresses.format(client));
+        return calls;
+    }
+
+    /** 0 .. worker.threads - 1: which of its worker's threads this is. */
+    int index() {
+        return record.index();
+    }
+}
