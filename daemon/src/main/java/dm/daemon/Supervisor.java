@@ -39,6 +39,7 @@ final class Supervisor {
     private final ListenQueueSampler queueSampler;
     private final PssSampler pssSampler;
     private final ConfigReader configReader;
+    private final ServiceNotifier notifier;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -54,8 +55,9 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader, PssSource pss) {
+            ConfigReader configReader, PssSource pss, ServiceNotifier notifier) {
         this.configReader = configReader;
+        this.notifier = notifier;
         this.control = scoreboard.control();
         this.clock = clock;
         this.drain = new DrainPeriod(clock);
@@ -95,7 +97,7 @@ final class Supervisor {
 
     /** Sleeps until an event comes in, the next tick is due or a replacement is. */
     private void awaitEvent() throws InterruptedException {
-        long wakeAt = spawner.nextDueNanos(nextTickNanos);
+        long wakeAt = notifier.nextDueNanos(spawner.nextDueNanos(nextTickNanos));
         SupervisorEvent event = events.poll(Math.max(0, wakeAt - clock.nanoTime()), TimeUnit.NANOSECONDS);
         if (event != null) {
             events.addFirst(event);
@@ -116,6 +118,7 @@ final class Supervisor {
             tick();
             spawnMissingWorkers();
         }
+        notifier.afterTurn(status, stopReason, pool, control, current.config().poolMin());
         return exitCode();
     }
 
