@@ -18,10 +18,12 @@ final class JvmLauncher implements Launcher {
 
     @Override
     public WorkerHandle start(int slot, WorkerCommand command) throws IOException {
-        Process process = new ProcessBuilder(command.argv())
+        ProcessBuilder builder = new ProcessBuilder(command.argv())
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        // The supervisor speaks for the service to systemd; a worker (or a library in a handler) must not.
+        builder.environment().keySet().removeAll(ServiceNotifier.SYSTEMD_VARIABLES);
+        Process process = builder.start();
         new OutputRelay(process.getInputStream(), output, slot, process.pid()).start();
         return new JvmWorker(process);
     }

@@ -39,6 +39,7 @@ final class Supervisor {
     private final ListenQueueSampler queueSampler;
     private final PssSampler pssSampler;
     private final ConfigReader configReader;
+    private final ServiceNotifier notifier;
     private final BlockingDeque<SupervisorEvent> events = new LinkedBlockingDeque<>();
 
     private Generation current;
@@ -54,8 +55,9 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader, PssSource pss) {
+            ConfigReader configReader, PssSource pss, ServiceNotifier notifier) {
         this.configReader = configReader;
+        this.notifier = notifier;
         this.control = scoreboard.control();
         this.clock = clock;
         this.drain = new DrainPeriod(clock);
@@ -66,7 +68,7 @@ final class Supervisor {
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
         this.timeouts = new Timeouts(pool, control, clock, Timeouts.THREAD_DUMP_GRACE_MILLIS);
-        this.pssSampler = new PssSampler(pool, pss, clock);
+        this.pssSampler = new PssSampler(pool, pss, clock, this::enqueue);
         this.queueSampler = new ListenQueueSampler(control, queueProbe);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
@@ -95,7 +97,7 @@ final class Supervisor {
 
     /** Sleeps until an event comes in, the next tick is due or a replacement is. */
     private void awaitEvent() throws InterruptedException {
-        long wakeAt = spawner.nextDueNanos(nextTickNanos);
+        long wakeAt = notifier.nextDueNanos(spawner.nextDueNanos(nextTickNanos));
         SupervisorEvent event = events.poll(Math.max(0, wakeAt - clock.nanoTime()), TimeUnit.NANOSECONDS);
         if (event != null) {
             events.addFirst(event);
@@ -116,6 +118,7 @@ final class Supervisor {
             tick();
             spawnMissingWorkers();
         }
+        notifier.afterTurn(status, stopReason, pool, control, current.config().poolMin());
         return exitCode();
     }
 
@@ -199,6 +202,8 @@ final class Supervisor {
         } else if (event instanceof SupervisorEvent.Restart restartEvent) {
             log.info("{}: restarting workers", restartEvent.cause());
             transition(ParentStatus.CHILD_RESTART, 0);
+        } else if (event instanceof SupervisorEvent.PssRead read) {
+            pssSampler.record(read, current.config());
         } else if (event instanceof SupervisorEvent.ConfigRead read) {
             onConfigRead(read.command(), read.config());
         } else if (event instanceof SupervisorEvent.Command command) {

@@ -17,7 +17,9 @@
  *     into the scoreboard), {@code Timeouts} (SIGQUIT for a thread dump, then SIGKILL; {@code StuckThreads} for a thread stuck in a worker of several),
  *     {@code RollingRestart}, {@code Recycler} (worker.max-requests, worker.max-pss-mib, the min-spare
  *     guard), {@code PoolSizer} (after {@code PoolPolicy}, which counts threads),
- *     {@code ListenQueueSampler}.</li>
+ *     {@code ListenQueueSampler}.
+ *     After each turn {@code ServiceNotifier} tells systemd (Type=notify) what changed and pings its
+ *     watchdog, over {@code NotifySocket}; without NOTIFY_SOCKET it does nothing.</li>
  * <li>Workers ({@code dm.worker}): {@code Worker} boots and runs worker.threads {@code AcceptLoop}s,
  *     platform threads blocking in accept() on the inherited socket, each writing its own
  *     {@code dm.scoreboard.ThreadSlot} inside its worker's {@code Slot}.</li>

@@ -26,10 +26,17 @@ final class LoopHarness implements AutoCloseable {
     final Control control;
     final FakeLauncher launcher;
     final Supervisor supervisor;
+    final ServiceNotifier notifier;
     private final Map<String, String> settings;
 
     /** {@code settings} on top of: pool.min 2, pool.max 8, min-spare 1, max-spare 4, tick 100 ms, no class archive, no boot limit. */
     LoopHarness(Path directory, Map<String, String> overrides) throws Exception {
+        this(directory, overrides, clock -> ServiceNotifier.NONE);
+    }
+
+    /** With the notifier {@code notifier} makes on the harness's clock (systemd's side, in a test). */
+    LoopHarness(Path directory, Map<String, String> overrides, java.util.function.Function<Clock, ServiceNotifier> notifier)
+            throws Exception {
         this.directory = directory;
         this.configFile = directory.resolve("server.properties");
         this.settings = new TreeMap<>(Map.of(
@@ -42,8 +49,9 @@ final class LoopHarness implements AutoCloseable {
         scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
         control = scoreboard.control();
         launcher = new FakeLauncher(scoreboard);
+        this.notifier = notifier.apply(clock);
         supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
-                launcher);
+                launcher, this.notifier);
     }
 
     /** Changes the configuration file, as an operator would before a restart. */
