@@ -9,4 +9,10 @@ public final class BuildInfo {
         String version = BuildInfo.class.getPackage().getImplementationVersion();
         return "dm " + (version == null ? "(development build)" : version);
     }
+
+    /** The version alone, as in the dm_build_info metric: 0.1.0-SNAPSHOT, or "development" from a source tree. */
+    public static String number() {
+        String version = BuildInfo.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
 }

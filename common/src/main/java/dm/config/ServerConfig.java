@@ -297,6 +297,12 @@ public final class ServerConfig {
         return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dm.net.HostAndPort.parse(text));
     }
 
+    /** Where the Prometheus endpoint listens; empty when it is off. */
+    public java.util.Optional<dm.net.HostAndPort> metricsListen() {
+        String text = get(Settings.METRICS_LISTEN);
+        return text.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dm.net.HostAndPort.parse(text));
+    }
+
     /** How long a graceful stop reports drain first: agent.drain-ms, or 0 when there is no agent endpoint to report it. */
     public int agentDrainMillis() {
         return agentListen().isPresent() ? get(Settings.AGENT_DRAIN_MS) : 0;

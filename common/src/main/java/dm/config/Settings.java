@@ -162,13 +162,25 @@ public final class Settings {
                     + " before the workers stop accepting. Make it longer than the balancer's check interval"
                     + " (HAProxy's agent-inter, 2 s by default). -fdown does not wait.");
 
+    // Monitoring: the Prometheus endpoint.
+    public static final Setting<String> METRICS_LISTEN = Setting.string("metrics.listen", "host:port", "",
+            text -> {
+                if (!text.isEmpty()) {
+                    dm.net.HostAndPort.parse(text);
+                }
+                return null;
+            },
+            "Where the supervisor serves its metrics to Prometheus over HTTP (GET /metrics, text format): the"
+                    + " same series as dm-ctl metrics, read from the scoreboard at each scrape. For example"
+                    + " 127.0.0.1:9105. Costs no worker. Empty: off.");
+
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
             POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_THREADS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS,
             WORKER_MAX_REQUESTS_JITTER, WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
             SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
-            AGENT_LISTEN, AGENT_DRAIN_MS);
+            AGENT_LISTEN, AGENT_DRAIN_MS, METRICS_LISTEN);
 
     /**
      * Keys that start with this belong to the handler (dm.handler.HandlerSettings): dm passes them

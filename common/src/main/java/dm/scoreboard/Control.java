@@ -151,6 +151,26 @@ public final class Control {
         value.addAtomicTimeoutKills(1);
     }
 
+    /** Supervisor, its loop only (the one writer): it reaped a worker that exited for {@code cause}. */
+    public void countExit(WorkerExitCause cause) {
+        MetricSlots.add(value, MetricSlots.EXITS + cause.ordinal(), 1);
+    }
+
+    /** Workers that exited for {@code cause} since start. */
+    public long exits(WorkerExitCause cause) {
+        return value.getVolatileMetricAt(MetricSlots.EXITS + cause.ordinal());
+    }
+
+    /** pool.min of the configuration the pool runs now (0 before the supervisor said). */
+    public int poolMin() {
+        return (int) value.getVolatileMetricAt(MetricSlots.POOL_MIN);
+    }
+
+    /** Supervisor, its loop only. */
+    public void setPoolMin(int poolMin) {
+        value.setOrderedMetricAt(MetricSlots.POOL_MIN, poolMin);
+    }
+
     public void acknowledge(long sequence) {
         value.setOrderedAck(sequence);
     }

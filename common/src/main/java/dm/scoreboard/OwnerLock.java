@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.OptionalLong;
 
 import dm.NoFollow;
@@ -46,6 +48,15 @@ public final class OwnerLock implements AutoCloseable {
             Files.createDirectories(path.getParent());
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            // rw-r-----, whatever the umask: dm-ctl status, run by a member of the group, reads the owner here.
+            // Before the lock, not after: setting the mode opens and closes the file once more, and
+            // closing any descriptor of a file drops this process's fcntl locks on it.
+            try {
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setPermissions(PosixFilePermissions.fromString("rw-r-----"));
+            } catch (IOException notOurs) {
+                // Another account's lock file (only its owner may change the mode): the lock below decides.
+            }
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 String owner = readPid(channel).stream().mapToObj(p -> " (pid " + p + ")").findFirst().orElse("");

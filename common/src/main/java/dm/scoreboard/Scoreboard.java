@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import dm.NoFollow;
@@ -32,15 +33,30 @@ public final class Scoreboard implements AutoCloseable {
     static final int CONTROL_KEY = -1;
     private static final String NAME = "dm-scoreboard";
 
+    /**
+     * rw-r-----: the supervisor and its workers (one account) read and write; the file's group
+     * (dm under systemd) may read, so that its members run dm-ctl status and metrics.
+     */
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> MODE =
+            PosixFilePermissions.fromString("rw-r-----");
+
     private final Path file;
     private final ChronicleMap<Integer, SlotValue> map;
     private final Control control;
     private final Slot[] slots;
+    /** The private directory of a {@link #readCopy}, removed on close; null for the real file. */
+    private final Path copyDirectory;
 
     private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, SlotValue control, int slotCount,
             int threadsPerSlot) {
+        this(file, map, control, slotCount, threadsPerSlot, null);
+    }
+
+    private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, SlotValue control, int slotCount,
+            int threadsPerSlot, Path copyDirectory) {
         this.file = file;
         this.map = map;
+        this.copyDirectory = copyDirectory;
         this.control = new Control(control, this);
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
@@ -59,7 +75,7 @@ public final class Scoreboard implements AutoCloseable {
     }
 
     /**
-     * Supervisor: creates a fresh scoreboard at {@code file} (mode 0600), replacing any stale one.
+     * Supervisor: creates a fresh scoreboard at {@code file} (mode 0640), replacing any stale one.
      * The caller must hold the {@link OwnerLock}. The map is built under a temporary name and then
      * renamed, so nobody ever sees a half-initialised file.
      */
@@ -70,6 +86,8 @@ public final class Scoreboard implements AutoCloseable {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(temporary);
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // Set after creation: the mode given to createFile is cut by the umask (dm.service: 0077).
+            Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(MODE);
             ChronicleMap<Integer, SlotValue> map = builder(records).createPersistedTo(temporary.toFile());
             for (int key = CONTROL_KEY; key < records; key++) {
                 map.acquireUsing(key, Values.newNativeReference(SlotValue.class));
@@ -109,24 +127,77 @@ public final class Scoreboard implements AutoCloseable {
     }
 
     /**
-     * Checks that {@code file} exists, may be opened, and looks like a Chronicle Map, without
-     * opening it: Chronicle waits 60 s on a file whose header is not marked ready, and creates a
-     * new map in an empty one.
+     * Read-only: a private copy of the scoreboard at {@code file}, for dm-ctl status and metrics run
+     * by a user who may read the file but not write it (a member of its group). Chronicle Map opens
+     * its file read-write and cannot map it read-only, so the copy is what it opens: a snapshot of
+     * the moment of the copy, in a directory only this user can enter, removed by {@link #close}.
+     * {@link #file} still names the real scoreboard.
      */
-    public static void verify(Path file) throws ScoreboardException {
+    public static Scoreboard readCopy(Path file) throws ScoreboardException {
+        verify(file, false);
+        Path directory = null;
+        try {
+            directory = Files.createTempDirectory("dm-scoreboard-copy-"); // rwx------
+            Path copy = directory.resolve(file.getFileName());
+            Files.copy(file, copy, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+            if (!hasChronicleMapHeader(copy)) {
+                throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
+            }
+            ChronicleMap<Integer, SlotValue> map = builder(1).createPersistedTo(copy.toFile());
+            if (!map.containsKey(CONTROL_KEY)) {
+                map.close();
+                throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
+            }
+            SlotValue control = bind(map, CONTROL_KEY);
+            int threadsPerSlot = Math.max(1, control.getVolatileThreads());
+            return new Scoreboard(file, map, control, (map.size() - 1) / (1 + threadsPerSlot), threadsPerSlot, directory);
+        } catch (AccessDeniedException e) {
+            deleteCopy(directory);
+            throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + e.getFile());
+        } catch (java.nio.file.NoSuchFileException e) {
+            // The daemon removed it on its way out, between the check and the copy.
+            deleteCopy(directory);
+            throw new ScoreboardException(ScoreboardException.Reason.NO_DAEMON, "no daemon running (no scoreboard at " + file + ")");
+        } catch (IOException | RuntimeException e) {
+            deleteCopy(directory);
+            throw new ScoreboardException(ScoreboardException.Reason.IO,
+                    "cannot read a copy of scoreboard " + file + ": " + e.getMessage());
+        } catch (ScoreboardException e) {
+            deleteCopy(directory);
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that {@code file} exists, may be opened (read and written, or only read when
+     * {@code write} is false), and looks like a Chronicle Map, without opening it: Chronicle waits
+     * 60 s on a file whose header is not marked ready, and creates a new map in an empty one.
+     */
+    public static void verify(Path file, boolean write) throws ScoreboardException {
         if (Files.isSymbolicLink(file)) {
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, NoFollow.refusal("scoreboard", file));
         }
         if (!Files.exists(file)) {
+            Path directory = file.getParent();
+            if (directory != null && Files.isDirectory(directory) && !Files.isExecutable(directory)) {
+                // Not "no daemon": this user may not look into the directory (/run/dm is dm's, mode 0750).
+                throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + directory);
+            }
             throw new ScoreboardException(ScoreboardException.Reason.NO_DAEMON,
                     "no daemon running (no scoreboard at " + file + ")");
         }
-        if (!Files.isReadable(file) || !Files.isWritable(file)) {
+        if (!Files.isReadable(file) || (write && !Files.isWritable(file))) {
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + file);
         }
         if (!hasChronicleMapHeader(file)) {
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
         }
+    }
+
+    /** {@link #verify(Path, boolean)} for reading and writing, what {@link #attach} needs. */
+    public static void verify(Path file) throws ScoreboardException {
+        verify(file, true);
     }
 
     /**
@@ -176,8 +247,14 @@ public final class Scoreboard implements AutoCloseable {
         return reference;
     }
 
+    /** The scoreboard file (also for a {@link #readCopy}: the file it copied). */
     public Path file() {
         return file;
+    }
+
+    /** True for a {@link #readCopy}: a snapshot, that the daemon's later changes do not reach. */
+    public boolean isCopy() {
+        return copyDirectory != null;
     }
 
     public Control control() {
@@ -200,12 +277,27 @@ public final class Scoreboard implements AutoCloseable {
     @Override
     public void close() {
         map.close();
+        deleteCopy(copyDirectory);
     }
 
     /** Supervisor, on its way out: closes and removes the file. */
     public void delete() {
         close();
-        deleteQuietly(file);
+        if (!isCopy()) {
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteCopy(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            files.forEach(Scoreboard::deleteQuietly);
+        } catch (IOException ignored) {
+            // removed below if it is empty
+        }
+        deleteQuietly(directory);
     }
 
     private static void deleteQuietly(Path path) {

@@ -147,6 +147,16 @@ public final class Slot {
         value.setOrderedState(WorkerState.STARTING.ordinal());
     }
 
+    /** Worker: it accepts, {@code millis} after its JVM started. */
+    public void observeBoot(long millis) {
+        Histogram.BOOT_SECONDS.observe(value, millis);
+    }
+
+    /** Boot times of every worker this slot has had since the daemon started. */
+    public Histogram.Reading bootDurations() {
+        return Histogram.BOOT_SECONDS.read(value);
+    }
+
     /** Supervisor or worker: records the worker's pid. */
     public void setPid(long pid) {
         value.setOrderedPid(pid);

@@ -1,5 +1,7 @@
 package dm.scoreboard;
 
+import net.openhft.chronicle.values.Array;
+
 /**
  * The off-heap layout of one scoreboard record, shared by every process through the Chronicle Map.
  * Chronicle Values implements it over the mapped memory; the implementation is generated at build
@@ -139,4 +141,14 @@ public interface SlotValue {
     void setPssKib(long v);
     long getVolatilePssKib();
     void setOrderedPssKib(long v);
+
+    // Since issue 12: the numbers behind the metrics that no other field keeps, placed by MetricSlots:
+    // histogram buckets of request times in thread records and of boot times in slot records, worker
+    // exits by cause and pool.min in the control record. Each entry has one writer (MetricSlots.add).
+
+    @Array(length = MetricSlots.LENGTH)
+    long getMetricAt(int index);
+    void setMetricAt(int index, long v);
+    long getVolatileMetricAt(int index);
+    void setOrderedMetricAt(int index, long v);
 }

@@ -73,6 +73,16 @@ public final class ThreadSlot {
         value.setOrderedBusySinceMillis(0);
     }
 
+    /** Worker thread: its connection took {@code nanos}, from accept to close. */
+    public void observeRequest(long nanos) {
+        Histogram.REQUEST_SECONDS.observe(value, nanos / 1_000);
+    }
+
+    /** Connection durations of this thread record, over every worker its slot has had since the daemon started. */
+    public Histogram.Reading requestDurations() {
+        return Histogram.REQUEST_SECONDS.read(value);
+    }
+
     public void setState(WorkerState state) {
         value.setOrderedState(state.ordinal());
     }

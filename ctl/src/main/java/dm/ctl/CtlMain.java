@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
             "  dm-ctl -wdown     stop after the connections in progress end",
             "  dm-ctl -restart   replace every worker after its current connection",
             "  dm-ctl status     show the daemon and its workers (--json, --watch)",
-            "  dm-ctl metrics    Prometheus text format",
+            "  dm-ctl metrics    Prometheus text format (no daemon running: dm_up 0, exit code 0)",
             "  dm-ctl client HOST PORT   a plain interactive client, to try a handler by hand"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
             "4:timed out waiting for the daemon to act (it may still finish)",
             "64:bad command line",
             "65:the scoreboard file is not a dm scoreboard",
-            "69:no daemon running (client: cannot connect)",
+            "69:no daemon running (client: cannot connect; metrics prints dm_up 0 and exits 0)",
             "76:-restart abandoned: workers of the new configuration cannot boot (the previous one serves on)",
             "77:permission denied on the scoreboard",
             "78:bad configuration"})

@@ -34,11 +34,23 @@ final class SendCommand {
     }
 
     int run() {
-        try (Scoreboard scoreboard = DaemonConnection.open(configFile)) {
+        try (Scoreboard scoreboard = DaemonConnection.open(configFile, flag(requested))) {
             return send(scoreboard);
         } catch (ExitException e) {
             System.err.println("dm-ctl: " + e.getMessage());
             return e.exitCode();
+        }
+    }
+
+    /** The option that asked for {@code status}, as the user typed it. */
+    static String flag(ParentStatus status) {
+        switch (status) {
+            case FORCE_DOWN:
+                return "-fdown";
+            case WAIT_DOWN:
+                return "-wdown";
+            default:
+                return "-restart";
         }
     }
 

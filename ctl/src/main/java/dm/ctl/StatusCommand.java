@@ -30,7 +30,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (Scoreboard scoreboard = DaemonConnection.open(parent.config)) {
+        Scoreboard scoreboard = null;
+        try {
+            scoreboard = DaemonConnection.openToRead(parent.config);
             if (watchSeconds == null) {
                 System.out.print(render(PoolSnapshot.take(scoreboard)));
                 return ExitCodes.OK;
@@ -41,12 +43,29 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.print(CLEAR_SCREEN + render(PoolSnapshot.take(scoreboard)));
                 System.out.flush();
                 Thread.sleep(periodMillis);
+                if (scoreboard.isCopy() && DaemonProcess.running(supervisorPid)) {
+                    // Read access only: a copy is a snapshot, so take a fresh one for each refresh.
+                    scoreboard.close();
+                    scoreboard = null;
+                    try {
+                        scoreboard = DaemonConnection.openToRead(parent.config);
+                    } catch (ExitException e) {
+                        if (e.exitCode() != ExitCodes.NO_DAEMON) {
+                            throw e;
+                        }
+                        break; // it stopped between the two looks
+                    }
+                }
             }
             System.out.println("dm-ctl: the daemon has stopped");
             return ExitCodes.OK;
         } catch (ExitException e) {
             System.err.println("dm-ctl: " + e.getMessage());
             return e.exitCode();
+        } finally {
+            if (scoreboard != null) {
+                scoreboard.close();
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 import dm.net.Addresses;
 import dm.scoreboard.WorkerState;
 
-/** Renders a {@link PoolSnapshot} as text, JSON, or Prometheus metrics. */
+/** Renders a {@link PoolSnapshot} as text or JSON (dm-ctl metrics: dm.metrics.PoolMetrics). */
 final class StatusFormat {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -118,71 +118,9 @@ final class StatusFormat {
         return out.append("]}").append(System.lineSeparator()).toString();
     }
 
-    /** The Prometheus text exposition format, for node_exporter's textfile collector. */
-    static String prometheus(PoolSnapshot s) {
-        StringBuilder out = new StringBuilder();
-        metric(out, "dm_up", "gauge", "1 while the daemon runs", s.status() == dm.scoreboard.ParentStatus.STOPPED ? 0 : 1);
-        metric(out, "dm_start_time_seconds", "gauge", "Start time of the daemon, seconds since the epoch",
-                s.startedMillis() / 1000.0);
-        metric(out, "dm_accepted_connections_total", "counter", "Connections accepted by every worker", s.accepted());
-        metric(out, "dm_listen_queue", "gauge", "Connections waiting in the accept queue", s.listenQueue());
-        metric(out, "dm_listen_queue_max_seen", "gauge", "Longest accept queue seen since start", s.maxListenQueue());
-        metric(out, "dm_listen_backlog", "gauge", "Size of the accept queue (-1: inherited socket)", s.backlog());
-        out.append("# HELP dm_workers Workers by state\n# TYPE dm_workers gauge\n");
-        for (WorkerState state : new WorkerState[] {WorkerState.IDLE, WorkerState.BUSY, WorkerState.STARTING,
-            WorkerState.EXITING}) {
-            out.append("dm_workers{state=\"").append(state.name().toLowerCase(Locale.ROOT)).append("\"} ")
-                    .append(s.count(state)).append('\n');
-        }
-        metric(out, "dm_threads_per_worker", "gauge", "Connections each worker serves at once (worker.threads)",
-                s.threadsPerWorker());
-        out.append("# HELP dm_threads Accepting threads of live workers by state\n# TYPE dm_threads gauge\n");
-        for (WorkerState state : new WorkerState[] {WorkerState.IDLE, WorkerState.BUSY}) {
-            out.append("dm_threads{state=\"").append(state.name().toLowerCase(Locale.ROOT)).append("\"} ")
-                    .append(s.countThreads(state)).append('\n');
-        }
-        metric(out, "dm_max_busy_threads", "gauge", "Most threads (connections) busy at once since start",
-                s.maxBusy());
-        metric(out, "dm_max_workers_reached_total", "counter", "Times the pool needed to grow beyond pool.max",
-                s.maxReached());
-        metric(out, "dm_slow_requests_total", "counter", "Connections busy longer than worker.slow-request-ms",
-                s.slowRequests());
-        metric(out, "dm_client_resets_total", "counter", "Connections reset by the client while a worker served them",
-                s.clientResets());
-        metric(out, "dm_timeout_kills_total", "counter", "Workers killed by a request or graceful timeout",
-                s.timeoutKills());
-        out.append("# HELP dm_worker_requests Connections served by the worker in a slot\n")
-                .append("# TYPE dm_worker_requests gauge\n");
-        for (PoolSnapshot.Worker w : s.workers()) {
-            out.append("dm_worker_requests{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid()).append("\"} ")
-                    .append(w.calls()).append('\n');
-        }
-        out.append("# HELP dm_worker_pss_bytes Memory of the worker in a slot (PSS), as the supervisor last read it\n")
-                .append("# TYPE dm_worker_pss_bytes gauge\n");
-        for (PoolSnapshot.Worker w : s.workers()) {
-            if (w.pssKib() > 0) { // not read yet: no sample, rather than a made-up one
-                out.append("dm_worker_pss_bytes{slot=\"").append(w.slot()).append("\",pid=\"").append(w.pid())
-                        .append("\"} ").append(w.pssKib() * 1024).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
     /** PSS in MiB with one decimal, or - before the supervisor has read it. */
     private static String mib(long kib) {
         return kib <= 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB", kib / 1024.0);
-    }
-
-    private static void metric(StringBuilder out, String name, String type, String help, double value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        out.append(name).append(' ');
-        if (value == Math.rint(value)) {
-            out.append((long) value);
-        } else {
-            out.append(String.format(Locale.ROOT, "%.3f", value));
-        }
-        out.append('\n');
     }
 
     private static StringBuilder field(StringBuilder out, String name, Object value) {

@@ -129,6 +129,22 @@ class BadConfigIT {
     }
 
     @Test
+    void metricsListenNotAnAddress() {
+        assertRefused(config(Map.of("metrics.listen", "9105")), 78, "metrics.listen", "'9105'", "HOST:PORT");
+        assertNothingLeft();
+    }
+
+    @Test
+    void metricsPortAlreadyInUse() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            assertRefused(config(Map.of("metrics.listen", "127.0.0.1:" + taken.getLocalPort())), 71, "metrics.listen",
+                    "127.0.0.1:" + taken.getLocalPort(), "address already in use");
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void portAlreadyInUse() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));

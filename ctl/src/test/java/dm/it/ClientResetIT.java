@@ -85,7 +85,7 @@ class ClientResetIT {
         assertTrue(json.stdout().contains("\"client_resets\":" + resets + ","), () -> "status --json: " + json);
         Exec.Result metrics = Exec.ctl(dir, daemon.config(), "metrics");
         assertTrue(metrics.stdout().contains("\n# TYPE dm_client_resets_total counter\ndm_client_resets_total " + resets
-                + "\n"), () -> "metrics: " + metrics);
+                + ".0\n"), () -> "metrics: " + metrics);
 
         List<String> lines = Await.value(Duration.ofSeconds(10), () -> {
             List<String> all = daemon.logLines();

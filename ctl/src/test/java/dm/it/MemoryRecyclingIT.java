@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
@@ -31,6 +32,7 @@ import dm.it.kit.PoolStatus;
  * go; it finishes its connection and leaves; no connection fails. dm-ctl status shows the PSS figures.
  */
 @ExtendWith(DmExtension.class)
+@Isolated("memory and timing: how far the worker grows before its replacement accepts depends on the load")
 class MemoryRecyclingIT {
     static final int LIMIT_MIB = 140;
     static final int LEAK_KIB = 512;

@@ -75,12 +75,14 @@ class PackagingIT {
         String base = tarball.getFileName().toString().replace("-dist.tar.gz", "") + "/";
         for (String entry : List.of("bin/dm-daemon", "bin/dm-ctl", "bin/dm-env", "bin/dm-jsvc", "bin/jvm.args",
                 "bin/jvm-jdk24.args", "conf/server.properties", "conf/logback.xml", "systemd/dm.socket", "systemd/dm.service",
-                "README.md")) {
+                "README.md", "LICENSE")) {
             assertTrue(listing.contains(base + entry + "\n"), "tar.gz lacks " + entry);
         }
-        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/dm-daemon-.*\\.jar")), "lib/daemon");
-        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/daemon/commons-daemon-.*\\.jar")), "commons-daemon");
-        assertTrue(listing.lines().anyMatch(l -> l.matches(".*/lib/ctl/dm-ctl-.*\\.jar")), "lib/ctl");
+        // One lib/ for every command: each jar once.
+        for (String jar : List.of("dm-daemon", "commons-daemon", "dm-ctl", "logback-classic", "picocli")) {
+            assertEquals(1, listing.lines().filter(l -> l.matches(".*/lib/" + jar + "-[0-9].*\\.jar")).count(), "lib/" + jar);
+        }
+        assertTrue(listing.lines().noneMatch(l -> l.contains("/lib/daemon/") || l.contains("/lib/ctl/")), "no lib/daemon, lib/ctl");
         assertTrue(output("tar", "tvzf", tarball.toString()).lines()
                 .filter(l -> l.endsWith("/bin/dm-daemon")).allMatch(l -> l.startsWith("-rwxr-xr-x")), "bin/ executable");
     }
@@ -108,6 +110,18 @@ class PackagingIT {
             assertTrue(contents.contains(path), "package lacks " + path);
         }
         assertTrue(contents.contains("./usr/share/dm/conf -> /etc/dm"), "conf link");
+        for (String path : List.of("./usr/share/doc/dm/copyright", "./usr/share/doc/dm/changelog.gz",
+                "./usr/share/man/man8/dm-daemon.8.gz", "./usr/share/man/man8/dm-ctl.8.gz", "./usr/share/man/man8/dm-jsvc.8.gz",
+                "./usr/share/bash-completion/completions/dm-ctl", "./usr/share/bash-completion/completions/dm-daemon",
+                "./usr/share/lintian/overrides/dm")) {
+            assertTrue(contents.contains(path + "\n"), "package lacks " + path);
+        }
+        List<String> jars = contents.lines().filter(l -> l.endsWith(".jar")).map(l -> l.substring(l.indexOf("./usr/"))).toList();
+        assertTrue(jars.stream().allMatch(j -> j.startsWith("./usr/share/dm/lib/") && j.indexOf('/', "./usr/share/dm/lib/".length()) < 0),
+                "every jar in the one /usr/share/dm/lib: " + jars);
+        // Each jar once (jffi and jffi-native are two): the names without their version.
+        assertEquals(jars.size(), jars.stream().map(j -> j.replaceFirst("-[0-9][^-/]*", "")).distinct().count(),
+                "each jar once: " + jars);
         assertTrue(contents.lines().filter(l -> l.endsWith("./usr/bin/dm-ctl")).allMatch(l -> l.startsWith("-rwxr-xr-x")));
 
         Path control = work.resolve("control");
@@ -120,13 +134,54 @@ class PackagingIT {
             assertEquals(0, Exec.run(work, "sh", "-n", control.resolve(script).toString()).exitCode(), script);
         }
         assertTrue(Files.readString(control.resolve("postinst")).contains("adduser --quiet --system --group"));
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            // Units are enabled, started and stopped through deb-systemd-helper and deb-systemd-invoke.
+            assertTrue(Files.readAllLines(control.resolve(script)).stream().map(String::strip)
+                    .filter(l -> !l.startsWith("#") && l.matches(".*\\bsystemctl\\b.*"))
+                    .allMatch(l -> l.contains("systemctl --system daemon-reload")), script + " calls systemctl only to reload");
+        }
         String info = output("dpkg-deb", "-I", deb.toString());
         assertTrue(info.contains("Package: dm") && info.contains("Architecture: all"), info);
+        assertTrue(info.contains(" Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser\n"), info);
+        String version = output("dpkg-deb", "-f", deb.toString(), "Version").strip();
 
         Path extracted = work.resolve("x");
         output("dpkg-deb", "-x", deb.toString(), extracted.toString());
         assertTrue(Files.readString(extracted.resolve("etc/dm/server.properties"))
                 .contains("\nscoreboard.file = /run/dm/scoreboard\n"), "/etc/dm/server.properties: scoreboard in /run/dm");
+
+        // The changelog's latest entry is this version (add an entry to debian/changelog for a new one).
+        String changelog = output("zcat", extracted.resolve("usr/share/doc/dm/changelog.gz").toString());
+        assertTrue(changelog.startsWith("dm (" + version + ") "), "debian/changelog's latest entry is not " + version
+                + ":\n" + changelog.lines().findFirst().orElse(""));
+        // debian/copyright names every bundled jar (Files: usr/share/dm/lib/NAME-*.jar) with its license.
+        String copyright = Files.readString(extracted.resolve("usr/share/doc/dm/copyright"));
+        for (String jar : jars) {
+            String name = Path.of(jar).getFileName().toString().replaceFirst("-[0-9][^/]*\\.jar$", "");
+            assertTrue(copyright.contains(" usr/share/dm/lib/" + name + "-*.jar"),
+                    "debian/copyright does not cover " + jar + " (add usr/share/dm/lib/" + name + "-*.jar with its license)");
+        }
+        // The manual pages are whole (man renders them without a warning) and name the package's configuration.
+        for (String page : List.of("dm-daemon", "dm-ctl", "dm-jsvc")) {
+            Path file = extracted.resolve("usr/share/man/man8/" + page + ".8.gz");
+            if (Files.isExecutable(Path.of("/usr/bin/man"))) {
+                // What lintian runs: groff's warnings on stderr, the rendered page thrown away.
+                Exec.Result man = Exec.run(work, Duration.ofSeconds(60), List.of("sh", "-c",
+                        "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z \"$1\" 2>&1 >/dev/null", "man",
+                        file.toString()));
+                assertEquals(0, man.exitCode(), man::toString);
+                assertEquals("", man.output().strip(), page + ".8: man warnings");
+            }
+            String troff = output("zcat", file.toString());
+            assertTrue(troff.contains("\n.SH NAME\n" + page.replace("-", "\\-") + " \\- "), page + ": NAME");
+            assertTrue(troff.contains("/etc/dm/server.properties"), page + ": the configuration file");
+        }
+        String ctlPage = output("zcat", extracted.resolve("usr/share/man/man8/dm-ctl.8.gz").toString());
+        for (String word : List.of("\\-wdown", "\\-restart", ".SS status", ".SS metrics", ".SH \"EXIT STATUS\"")) {
+            assertTrue(ctlPage.contains(word), "dm-ctl.8 lacks " + word);
+        }
+        String completion = Files.readString(extracted.resolve("usr/share/bash-completion/completions/dm-ctl"));
+        assertTrue(!completion.startsWith("#!") && completion.contains("complete ") && completion.contains("status"), completion);
     }
 
     /** Units from the tar.gz with /usr/share/dm pointed at the unpacked tree (verify wants ExecStart to exist). */
@@ -200,7 +255,9 @@ class PackagingIT {
         assertEquals(0, purge.exitCode(), purge.output());
         installedByUs = false;
         for (String path : List.of("/usr/share/dm", "/etc/dm", "/usr/bin/dm-ctl", "/usr/bin/dm-daemon", "/usr/bin/dm-jsvc",
-                "/lib/systemd/system/dm.service", "/lib/systemd/system/dm.socket", "/usr/share/doc/dm")) {
+                "/lib/systemd/system/dm.service", "/lib/systemd/system/dm.socket", "/usr/share/doc/dm",
+                "/usr/share/man/man8/dm-ctl.8.gz", "/usr/share/bash-completion/completions/dm-ctl",
+                "/var/lib/systemd/deb-systemd-helper-enabled/dm.service.dsh-also")) {
             assertFalse(Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS), path + " left after purge");
         }
         assertTrue(Exec.run(work, "id", "dm").exitCode() != 0, "dm account left after purge");

@@ -202,25 +202,27 @@ class StatusIT {
             }
             Matcher m = SAMPLE.matcher(line);
             assertTrue(m.matches(), "Prometheus sample 'name{labels} value': '" + line + "'");
-            assertTrue(typed.contains(m.group(1)), "sample after its TYPE line: " + line);
+            String family = m.group(1).replaceFirst("_(bucket|sum|count)$", "");
+            assertTrue(typed.contains(m.group(1)) || typed.contains(family), "sample after its TYPE line: " + line);
             samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), m.group(4));
         }
-        assertEquals(Long.toString(text.accepted()), samples.get("dm_accepted_connections_total"));
-        assertEquals(Long.toString(text.busy()), samples.get("dm_workers{state=\"busy\"}"));
-        assertEquals(Long.toString(text.idle()), samples.get("dm_workers{state=\"idle\"}"));
-        assertEquals(Long.toString(text.busyThreads()), samples.get("dm_threads{state=\"busy\"}"));
-        assertEquals(Long.toString(text.idleThreads()), samples.get("dm_threads{state=\"idle\"}"));
-        assertEquals(Integer.toString(text.threadsPerWorker()), samples.get("dm_threads_per_worker"));
-        assertEquals(Long.toString(text.listenQueue()), samples.get("dm_listen_queue"));
-        assertEquals(Long.toString(text.slow()), samples.get("dm_slow_requests_total"));
-        assertEquals(Long.toString(text.maxReached()), samples.get("dm_max_workers_reached_total"));
-        assertEquals("1", samples.get("dm_up"));
+        assertEquals(text.accepted(), value(samples, "dm_accepted_connections_total"));
+        assertEquals(text.busy(), value(samples, "dm_workers{state=\"busy\"}"));
+        assertEquals(text.idle(), value(samples, "dm_workers{state=\"idle\"}"));
+        assertEquals(text.busyThreads(), value(samples, "dm_threads{state=\"busy\"}"));
+        assertEquals(text.idleThreads(), value(samples, "dm_threads{state=\"idle\"}"));
+        assertEquals(text.threadsPerWorker(), value(samples, "dm_threads_per_worker"));
+        assertEquals(text.listenQueue(), value(samples, "dm_listen_queue"));
+        assertEquals(text.slow(), value(samples, "dm_slow_requests_total"));
+        assertEquals(text.maxReached(), value(samples, "dm_max_workers_reached_total"));
+        assertEquals(1, value(samples, "dm_up"));
         for (PoolStatus.Row row : text.rows()) {
-            assertEquals(Long.toString(row.requests()),
-                    samples.get("dm_worker_requests{slot=\"" + row.slot() + "\",pid=\"" + row.pid() + "\"}"));
-            assertEquals(Long.toString(pssKib.get(row.slot()) * 1024),
-                    samples.get("dm_worker_pss_bytes{slot=\"" + row.slot() + "\",pid=\"" + row.pid() + "\"}"), "PSS in bytes");
+            assertEquals(row.requests(), value(samples, "dm_worker_requests{slot=\"" + row.slot() + "\"}"),
+                    "labelled by slot alone, no pid");
+            assertEquals(pssKib.get(row.slot()) * 1024, value(samples, "dm_worker_pss_bytes{slot=\"" + row.slot() + "\"}"),
+                    "PSS in bytes");
         }
+        assertTrue(samples.keySet().stream().noneMatch(series -> series.contains("pid=")), "no pid label");
     }
 
     private void checkWatch(DaemonUnderTest daemon) throws Exception {
@@ -244,6 +246,15 @@ class StatusIT {
                 assertEquals(POOL_MAX, frame.busy(), "frame " + i);
             }
         }
+    }
+
+    /** A sample's value, which the text format writes as a floating-point number: 3.0 for 3. */
+    private static long value(Map<String, String> samples, String series) {
+        String value = samples.get(series);
+        assertTrue(value != null, "no sample " + series + " in " + samples.keySet());
+        double number = Double.parseDouble(value);
+        assertEquals(Math.rint(number), number, series + " is a whole number");
+        return (long) number;
     }
 
     private static long number(String json, String field) {

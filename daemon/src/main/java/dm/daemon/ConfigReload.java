@@ -21,11 +21,11 @@ final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
     /**
      * Settings a running daemon cannot change: the socket, the scoreboard and its size (pool.max x
-     * worker.threads records), the agent endpoint.
+     * worker.threads records), the agent and metrics endpoints.
      */
     private static final List<Setting<?>> FIXED_WHILE_RUNNING = List.of(Settings.SERVER_BIND, Settings.SERVER_PORT,
             Settings.SERVER_BACKLOG, Settings.SERVER_DEFER_ACCEPT_MS, Settings.SCOREBOARD_FILE, Settings.POOL_MAX,
-            Settings.WORKER_THREADS, Settings.AGENT_LISTEN);
+            Settings.WORKER_THREADS, Settings.AGENT_LISTEN, Settings.METRICS_LISTEN);
 
     private ConfigReload() {
     }

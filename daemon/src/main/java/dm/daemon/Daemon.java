@@ -30,6 +30,7 @@ final class Daemon implements AutoCloseable {
     private Scoreboard scoreboard;
     private Supervisor supervisor;
     private AgentEndpoint agent;
+    private MetricsEndpoint metrics;
 
     Daemon(ServerConfig config) {
         this.config = config;
@@ -46,6 +47,9 @@ final class Daemon implements AutoCloseable {
             first = Generation.first(config, pid);
             if (config.agentListen().isPresent()) {
                 agent = AgentEndpoint.open(config.agentListen().get(), scoreboard);
+            }
+            if (config.metricsListen().isPresent()) {
+                metrics = MetricsEndpoint.open(config.metricsListen().get(), scoreboard);
             }
         } catch (IOException e) {
             close();
@@ -70,6 +74,9 @@ final class Daemon implements AutoCloseable {
         log.info("listening on {}", socket.describe());
         if (agent != null) {
             log.info("agent endpoint on {} (HAProxy agent-check; HTTP GET for readiness probes)", agent.describe());
+        }
+        if (metrics != null) {
+            log.info("metrics on http://{}/metrics (Prometheus)", metrics.describe());
         }
         log.info("scoreboard {}; pool.min {}, pool.max {}, handler {}", scoreboard.file(), config.poolMin(),
                 config.poolMax(), config.handlerClass());
@@ -104,6 +111,10 @@ final class Daemon implements AutoCloseable {
         if (agent != null) {
             agent.close(); // first: it reads the scoreboard
             agent = null;
+        }
+        if (metrics != null) {
+            metrics.close(); // it reads the scoreboard too
+            metrics = null;
         }
         if (scoreboard != null) {
             scoreboard.control().setStatus(ParentStatus.STOPPED);

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dm.ExitCodes;
 import dm.ExitException;
 import dm.config.ServerConfig;
+import dm.logging.Journal;
 import dm.logging.ProcessIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ public final class DaemonMain implements Callable<Integer> {
                 return daemon.run();
             }
         } catch (ExitException e) {
-            System.err.println("dm-daemon: " + e.getMessage());
+            System.err.println(Journal.prefix(Journal.ERR) + "dm-daemon: " + e.getMessage());
             return e.exitCode();
         }
     }

@@ -45,7 +45,7 @@ final class Generation {
         }
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
-        this.classpath = List.of(System.getProperty("java.class.path").split(":"));
+        this.classpath = WorkerClasspath.of(System.getProperty("java.class.path"));
         this.jvmCommand = List.copyOf(options);
         List<String> fingerprinted = new ArrayList<>(classpath);
         config.workerClasspath().forEach(entry -> fingerprinted.add(entry.toString()));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import dm.config.ServerConfig;
+import dm.scoreboard.Control;
 import dm.scoreboard.Scoreboard;
 import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.WorkerState;
@@ -16,21 +17,25 @@ import dm.scoreboard.WorkerState;
  */
 final class Pool {
     private final PoolSlot[] slots;
+    private final Control control;
     private final Clock clock;
 
     Pool(Scoreboard scoreboard, ServerConfig config, Clock clock) {
         this.clock = clock;
+        this.control = scoreboard.control();
         this.slots = new PoolSlot[scoreboard.slotCount()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new PoolSlot(i, scoreboard.slot(i), backoff(config));
         }
+        control.setPoolMin(config.poolMin());
     }
 
-    /** A new configuration: back-off starts afresh with its settings. */
+    /** A new configuration: back-off starts afresh with its settings; its pool.min is published for the metrics. */
     void reconfigure(ServerConfig config) {
         for (PoolSlot slot : slots) {
             slot.backoff = backoff(config);
         }
+        control.setPoolMin(config.poolMin());
     }
 
     private static RestartBackoff backoff(ServerConfig config) {

@@ -4,7 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dm.ExitCodes;
+import dm.scoreboard.Control;
 import dm.scoreboard.ShutdownRequest;
+import dm.scoreboard.WorkerExitCause;
 import dm.scoreboard.WorkerState;
 
 /**
@@ -27,11 +29,13 @@ final class Reaper {
     static final int JVM_REFUSED_TO_START = 1;
 
     private final Pool pool;
+    private final Control control;
     private final Clock clock;
     private int bootDeathsInARow;
 
-    Reaper(Pool pool, Clock clock) {
+    Reaper(Pool pool, Control control, Clock clock) {
         this.pool = pool;
+        this.control = control;
         this.clock = clock;
     }
 
@@ -49,6 +53,7 @@ final class Reaper {
         PoolSlot slot = pool.slot(worker.slot);
         boolean neverAccepted = slot.record.state() == WorkerState.STARTING;
         log.info("worker {} (slot {}) {}", worker.pid, worker.slot, ExitStatus.describe(exitValue, worker.killReason()));
+        control.countExit(WorkerExitCause.of(exitValue, worker.killed(), neverAccepted));
         pool.forget(worker);
         if (worker.trainer) {
             worker.generation.trainerExited(exitValue == ExitCodes.WORKER_LEFT && !worker.killed());

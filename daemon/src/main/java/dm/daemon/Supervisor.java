@@ -63,12 +63,12 @@ final class Supervisor {
         this.drain = new DrainPeriod(clock);
         this.current = first;
         this.pool = new Pool(scoreboard, first.config(), clock);
-        this.reaper = new Reaper(pool, clock);
+        this.reaper = new Reaper(pool, control, clock);
         this.spawner = new Spawner(pool, launcher, clock, this::enqueue);
         this.sizer = new PoolSizer(pool, control);
         this.recycler = new Recycler(pool);
         this.timeouts = new Timeouts(pool, control, clock, Timeouts.THREAD_DUMP_GRACE_MILLIS);
-        this.pssSampler = new PssSampler(pool, pss, clock);
+        this.pssSampler = new PssSampler(pool, pss, clock, this::enqueue);
         this.queueSampler = new ListenQueueSampler(control, queueProbe);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
@@ -202,6 +202,8 @@ final class Supervisor {
         } else if (event instanceof SupervisorEvent.Restart restartEvent) {
             log.info("{}: restarting workers", restartEvent.cause());
             transition(ParentStatus.CHILD_RESTART, 0);
+        } else if (event instanceof SupervisorEvent.PssRead read) {
+            pssSampler.record(read, current.config());
         } else if (event instanceof SupervisorEvent.ConfigRead read) {
             onConfigRead(read.command(), read.config());
         } else if (event instanceof SupervisorEvent.Command command) {

@@ -28,6 +28,10 @@ sealed interface SupervisorEvent {
     record ConfigRead(long command, java.util.Optional<dm.config.ServerConfig> config) implements SupervisorEvent {
     }
 
+    /** The PSS of the workers {@code asked} about, in KiB by pid (those that could not be read left out). */
+    record PssRead(java.util.List<Long> asked, java.util.Map<Long, Long> kibByPid) implements SupervisorEvent {
+    }
+
     /** The JDK's process reaper saw a worker exit. */
     record WorkerExited(WorkerProcess worker, int exitValue) implements SupervisorEvent {
     }

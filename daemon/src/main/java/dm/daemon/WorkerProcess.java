@@ -26,6 +26,8 @@ final class WorkerProcess {
     StuckThreads.Stuck stuck;
     /** Why it is being recycled (worker.max-requests, worker.max-pss-mib); null while it is not. */
     String recycledFor;
+    /** Its PSS has been read since it accepted (PssSampler). */
+    boolean pssReadOnce;
     /** Its recycling waits for another to finish (the min-spare guard), and the log has said so. */
     boolean recyclingHeldReported;
     /** Sent SIGQUIT for a thread dump; SIGKILL follows at {@link #killAtNanos}. */

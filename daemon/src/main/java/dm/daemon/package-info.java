@@ -25,6 +25,10 @@
  *     {@code dm.scoreboard.ThreadSlot} inside its worker's {@code Slot}.</li>
  * <li>Configuration: one {@code Generation} per configuration the pool runs (settings, policy,
  *     worker command line, snapshot); {@code ConfigReload} reads the file again for a restart.</li>
+ * <li>Endpoints: {@code AgentEndpoint} (agent.listen, for load balancers) and {@code MetricsEndpoint}
+ *     (metrics.listen, for Prometheus; the series are common's {@code dm.metrics.PoolMetrics}) are threads
+ *     of the supervisor that read the scoreboard and never touch a worker. {@code WorkerClasspath} keeps
+ *     the Prometheus library off the workers' class path.</li>
  * <li>Processes: {@code Launcher} / {@code JvmLauncher} start workers ({@code WorkerCommand},
  *     {@code ClassArchive}, {@code OutputRelay}, which puts the worker's prefix on lines written
  *     outside logging); the loop sees them as {@code WorkerHandle}s and reads memory through a

@@ -85,6 +85,7 @@ final class AcceptLoop extends Thread {
         InetSocketAddress client = null;
         AcceptedConnection connection = null;
         long calls = slot.calls();
+        long acceptedNanos = System.nanoTime();
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
             calls = record.beginConnection(client, System.currentTimeMillis());
@@ -115,6 +116,7 @@ final class AcceptLoop extends Thread {
             }
         } finally {
             record.endConnection();
+            record.observeRequest(System.nanoTime() - acceptedNanos); // this thread's record: its one writer
         }
         log.info("client disconnected: {}", Addresses.format(client));
         return calls;

@@ -77,8 +77,12 @@ final class Worker implements WorkerContext {
         for (int t = 0; t < threads; t++) {
             loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts);
         }
+        long bootMillis = millisSinceStart();
+        if (bootMillis >= 0) {
+            slot.observeBoot(bootMillis);
+        }
         // The line first: whatever the supervisor does once it sees IDLE (let a retiring worker go) comes after it in the log.
-        log.info("accepting connections ({} ms after the JVM started)", millisSinceStart());
+        log.info("accepting connections ({} ms after the JVM started)", bootMillis);
         slot.setState(WorkerState.IDLE);
         for (AcceptLoop loop : loops) {
             loop.start();

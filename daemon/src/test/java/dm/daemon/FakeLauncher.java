@@ -3,7 +3,9 @@ package dm.daemon;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import dm.ExitCodes;
@@ -39,10 +41,16 @@ final class FakeLauncher implements Launcher, PssSource {
         return worker;
     }
 
+    /** At once, on the loop's thread: the figures reach the loop as an event on its next turn. */
     @Override
-    public OptionalLong pssKib(long pid) {
-        return started.stream().filter(w -> w.pid == pid && w.alive && w.pssKib > 0).findFirst()
-                .map(w -> OptionalLong.of(w.pssKib)).orElse(OptionalLong.empty());
+    public void read(List<Long> pids, Consumer<Map<Long, Long>> done) {
+        Map<Long, Long> kibByPid = new HashMap<>();
+        for (FakeWorker worker : started) {
+            if (pids.contains(worker.pid) && worker.alive && worker.pssKib > 0) {
+                kibByPid.put(worker.pid, worker.pssKib);
+            }
+        }
+        done.accept(kibByPid);
     }
 
     void failNextStart(String message) {

@@ -394,7 +394,7 @@ class SupervisorTest {
                 grown.pss(150 * 1024);
             }
             busy.busy(loop.clock.currentTimeMillis());
-            loop.tick();
+            loop.ticks(2); // read on the first, the figures are the loop's on the next turn
             assertEquals(ShutdownRequest.RESTART, first.slot.request(), "pool.max: no free slot, so it leaves first");
             assertEquals(ShutdownRequest.NORMAL, second.slot.request(),
                     "held: taking it too would leave no idle worker, pool.min-spare is 1");
@@ -421,7 +421,7 @@ class SupervisorTest {
                 worker.idle();
                 worker.pss(150 * 1024);
             }
-            loop.tick();
+            loop.ticks(2);
             assertEquals(2, askedToRestart(grown), "slots 2 and 3 stay idle: both go in the same tick");
         }
     }

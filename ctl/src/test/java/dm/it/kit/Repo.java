@@ -43,6 +43,8 @@ public final class Repo {
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
         env.remove("_JAVA_OPTIONS");
+        // Under a systemd service the log format changes (JournalLayout); JournaldIT sets it itself.
+        env.remove("JOURNAL_STREAM");
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         return builder;
     }
