@@ -159,9 +159,10 @@ final class ServiceNotifier {
     /** Like PHP-FPM's: what the pool does, its workers, the connections so far. */
     static String statusLine(Phase phase, ParentStatus status, String stopReason, Census census, int accepting,
             long accepted, int poolMin) {
-        String workers = String.format("workers: %d total, %d idle, %d busy, %d starting, %d leaving;"
-                + " connections: %d accepted", census.live(), census.idle(), census.busy(), census.starting(),
-                census.leaving(), accepted);
+        // Idle, busy and starting count threads (with worker.threads = 1, one per worker).
+        String workers = String.format("workers: %d total, %d leaving; threads: %d idle, %d busy, %d starting;"
+                + " connections: %d accepted", census.live(), census.leaving(), census.idle(), census.busy(),
+                census.starting(), accepted);
         return switch (phase) {
             case STARTING -> "starting: " + accepting + " of pool.min " + poolMin
                     + " workers accept; " + workers;

@@ -54,15 +54,15 @@ class ServiceNotifierTest {
     void readyOnlyOncePoolMinWorkersAcceptThenQuietWhileNothingChanges() throws Exception {
         try (LoopHarness loop = loop(Map.of("pool.min", "3", "pool.min-spare", "0"), 0)) {
             loop.turn();
-            assertEquals(List.of("STATUS=starting: 0 of pool.min 3 workers accept; workers: 3 total, 0 idle, 0 busy,"
-                    + " 3 starting, 0 leaving; connections: 0 accepted"), systemd.lines());
+            assertEquals(List.of("STATUS=starting: 0 of pool.min 3 workers accept; workers: 3 total, 0 leaving; threads: 0 idle,"
+                    + " 0 busy, 3 starting; connections: 0 accepted"), systemd.lines());
             loop.launcher.inSlot(0).accept();
             loop.launcher.inSlot(1).accept();
             loop.ticks(20);
             assertEquals(List.of(), only(systemd.lines(), "READY"), "not ready with 2 of 3 accepting");
             loop.launcher.inSlot(2).accept();
             loop.tick();
-            assertEquals(List.of("READY=1", "STATUS=serving; workers: 3 total, 3 idle, 0 busy, 0 starting, 0 leaving;"
+            assertEquals(List.of("READY=1", "STATUS=serving; workers: 3 total, 0 leaving; threads: 3 idle, 0 busy, 0 starting;"
                     + " connections: 0 accepted"), systemd.lines());
             loop.ticks(50);
             assertEquals(List.of(), systemd.drain(), "no datagram while nothing changes");
@@ -97,14 +97,14 @@ class ServiceNotifierTest {
             loop.ticks(8);
             assertEquals(List.of(), systemd.drain());
             loop.tick();
-            assertEquals(List.of("STATUS=serving; workers: 2 total, 1 idle, 1 busy, 0 starting, 0 leaving;"
+            assertEquals(List.of("STATUS=serving; workers: 2 total, 0 leaving; threads: 1 idle, 1 busy, 0 starting;"
                     + " connections: 1 accepted"), systemd.lines(), "one second after the last line");
             worker.idle();
             worker.busy(loop.clock.currentTimeMillis());
             worker.idle();
             loop.control.countAccepted();
             loop.ticks(10);
-            assertEquals(List.of("STATUS=serving; workers: 2 total, 2 idle, 0 busy, 0 starting, 0 leaving;"
+            assertEquals(List.of("STATUS=serving; workers: 2 total, 0 leaving; threads: 2 idle, 0 busy, 0 starting;"
                     + " connections: 2 accepted"), systemd.lines(), "only the latest figures, once");
             loop.ticks(30);
             assertEquals(List.of(), systemd.drain());
@@ -188,8 +188,8 @@ class ServiceNotifierTest {
             loop.control.submit(ParentStatus.FORCE_DOWN);
             loop.clock.advanceMillis(100);
             assertEquals(ExitCodes.OK, loop.turnForExit());
-            assertEquals(List.of("STOPPING=1", "STATUS=going down (force-down); workers: 2 total, 2 idle, 0 busy,"
-                    + " 0 starting, 0 leaving; connections: 0 accepted"), systemd.lines());
+            assertEquals(List.of("STOPPING=1", "STATUS=going down (force-down); workers: 2 total, 0 leaving; threads: 2 idle,"
+                    + " 0 busy, 0 starting; connections: 0 accepted"), systemd.lines());
         }
     }
 
@@ -204,7 +204,7 @@ class ServiceNotifierTest {
             List<String> lines = systemd.lines();
             assertEquals("STOPPING=1", lines.get(0));
             assertEquals("STATUS=stopping: worker " + worker.pid + " (slot 1) could not boot (see its error above);"
-                    + " workers: 1 total, 0 idle, 0 busy, 1 starting, 0 leaving; connections: 0 accepted", lines.get(1));
+                    + " workers: 1 total, 0 leaving; threads: 0 idle, 0 busy, 1 starting; connections: 0 accepted", lines.get(1));
         }
     }
 
