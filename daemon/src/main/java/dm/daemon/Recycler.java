@@ -42,6 +42,9 @@ final class Recycler {
         for (WorkerProcess worker : pool.workers(w -> !w.askedToLeave() && !w.killed())) {
             if (worker.replacementSlot >= 0) {
                 PoolSlot replacement = pool.slot(worker.replacementSlot);
+                if (replacement.worker == null && replacement.replacementDue()) {
+                    continue; // still waiting for its turn to boot (pool.max-booting): not a failed start
+                }
                 if (replacement.worker == null || replacement.record.state() != WorkerState.STARTING) {
                     log.info("worker {} (slot {}) is told to go: {}", worker.pid, worker.slot, replacement.worker == null
                             ? "its replacement did not start (slot " + replacement.index + " gets another)"

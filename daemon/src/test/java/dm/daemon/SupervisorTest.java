@@ -140,6 +140,41 @@ class SupervisorTest {
         }
     }
 
+    /** Seen in RecyclingIT: a replacement waiting for its turn to boot was taken for one that failed to start. */
+    @Test
+    void aRetiringWorkerWaitsForAReplacementThatWaitsItsTurnToBoot() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "2", "pool.min-spare", "0", "worker.max-requests", "1",
+                "pool.max-booting", "1"))) {
+            loop.turn();
+            loop.launcher.inSlot(0).accept();
+            loop.tick();
+            loop.launcher.inSlot(1).accept();
+            loop.tick();
+            FakeWorker first = loop.launcher.inSlot(0);
+            FakeWorker second = loop.launcher.inSlot(1);
+            first.busy(loop.clock.currentTimeMillis());
+            second.busy(loop.clock.currentTimeMillis());
+            loop.tick(); // both reached worker.max-requests: two replacements due, one may boot
+            loop.ticks(3);
+            assertEquals(ShutdownRequest.NORMAL, first.slot.request(), "serves on while its replacement boots");
+            assertEquals(ShutdownRequest.NORMAL, second.slot.request(), "serves on while its replacement waits to boot");
+            for (FakeWorker booting : loop.launcher.alive()) {
+                if (booting != first && booting != second) {
+                    booting.accept();
+                }
+            }
+            loop.ticks(3);
+            for (FakeWorker booting : loop.launcher.alive()) {
+                if (booting != first && booting != second) {
+                    booting.accept();
+                }
+            }
+            loop.ticks(3);
+            assertEquals(ShutdownRequest.SHUTDOWN, first.slot.request(), "told to go once its replacement accepts");
+            assertEquals(ShutdownRequest.SHUTDOWN, second.slot.request(), "told to go once its replacement accepts");
+        }
+    }
+
     @Test
     void recyclingStartsTheReplacementFirstAndLetsTheOldWorkerGoOnceItAccepts() throws Exception {
         try (LoopHarness loop = loop(Map.of("pool.min", "1", "pool.min-spare", "0", "worker.max-requests", "2"))) {
