@@ -2,7 +2,7 @@ package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ import dm.it.kit.LogTimes;
  * Benchmark, not a timed test: how long a worker takes from the supervisor's spawn to accepting,
  * against a bare JVM ({@code java -version} with the workers' JVM options) measured in the same run,
  * turn and turn about; then how soon the first of many workers started at once accepts. It prints
- * the figures and asserts only that they were taken. Skipped with -Ddm.benchmark.skip=true.
+ * the figures and asserts only that they were taken. Runs only with -Ddm.benchmarks=true.
  */
 @ExtendWith(DmExtension.class)
 @Isolated("a benchmark")
@@ -43,7 +43,7 @@ class BootBenchmarkIT {
 
     @Test
     void spawnToAcceptingAgainstABareJvm(Daemons daemons) throws Exception {
-        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "2", "pool.min-spare", "0",
                 "worker.class-archive", "true", "worker.min-uptime-ms", "0", "worker.jvm-options", WORKER_OPTIONS));
         daemon.waitForLog("supervisor: class archive \\S+ written", TIMEOUT);

@@ -2,7 +2,7 @@ package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ class BurstBenchmarkIT {
     @Test
     void defaultPolicyServesABurstFasterThanOneAtATime(Daemons daemons) throws Exception {
         // Figures once per CI run are enough: .ci/run skips it on its second JDK.
-        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         Figures oneAtATime = run(daemons, "one-at-a-time policy", "one-at-a-time", Map.of("pool.min-spare", "1",
                 "pool.max-spare", "" + POOL_MAX, "pool.max-spawn-rate", "1", "supervisor.tick-ms", "1000"));
         Figures defaultPolicy = run(daemons, "default policy", "default", Map.of("supervisor.tick-ms", "200"));

@@ -1,7 +1,7 @@
 package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class ExitLatencyBenchmarkIT {
 
     @Test
     void everyKillIsNoticedAndReplacedAtOnce(Daemons daemons) throws Exception {
-        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "4", "pool.max", "8"));
         daemon.awaitIdleWorkers(4, Duration.ofSeconds(60));
         Random random = new Random(7);

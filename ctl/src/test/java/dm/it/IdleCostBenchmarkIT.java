@@ -2,7 +2,7 @@ package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +36,7 @@ import dm.it.kit.Exec;
  * sockets on the host (a server here closes {@value #TIME_WAIT} loopback connections first, so the
  * TIME_WAIT states are its own and take no client port), and how long one {@code dm-ctl status}
  * takes then. Prints the figures; asserts only that they were read. Skipped with
- * -Ddm.benchmark.skip=true.
+ * Runs only with -Ddm.benchmarks=true.
  */
 @ExtendWith(DmExtension.class)
 @Isolated("a benchmark: it fills the host with TIME_WAIT sockets and measures idle CPU")
@@ -50,7 +50,7 @@ class IdleCostBenchmarkIT {
 
     @Test
     void idleSupervisorAndWorkersCostAlmostNothing(Daemons daemons) throws Exception {
-        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         // The shipped tick (200 ms), not the tests' 50 ms; the class archive on, as shipped.
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "2", "pool.max", "4", "pool.min-spare", "0",
                 "supervisor.tick-ms", "200", "worker.class-archive", "true"));

@@ -2,7 +2,6 @@ package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -33,7 +32,7 @@ import dm.it.kit.Repo;
  * a burst of 60 clients each holding a 5-second conversation over pool.min = 8, and 64 persistent
  * clients for 5 s; and the PSS of the workers per connection slot. Prints the figures; asserts only
  * that every client of the burst was served with threads (with one JVM per connection some are not
- * within the 10 s, which is the point of the comparison). -Ddm.benchmark.skip=true skips it.
+ * within the 10 s, which is the point of the comparison). It runs only with -Ddm.benchmarks=true.
  */
 @Isolated("a benchmark")
 @ExtendWith(DmExtension.class)
@@ -45,7 +44,7 @@ class ThreadsBenchmarkIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void threadsServeTheBurstAndThePersistentClients(Daemons daemons) throws Exception {
-        assumeFalse(Boolean.getBoolean("dm.benchmark.skip"), "-Ddm.benchmark.skip=true");
+        assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         Path source = Path.of(System.getProperty("dm.bench.src", Repo.root().resolve("../shared/bench").toString()))
                 .toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(source.resolve("loadgen.c")), "no load generator at " + source);
