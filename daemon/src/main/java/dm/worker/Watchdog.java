@@ -3,8 +3,6 @@ package dm.worker;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 
-import com.sun.jna.Native;
-
 import dm.ExitCodes;
 import dm.scoreboard.ShutdownRequest;
 import dm.scoreboard.Slot;
@@ -51,30 +49,7 @@ final class Watchdog extends Thread {
         }
     }
 
-    /** Our parent is the supervisor until it dies; then the kernel re-parents us. */
     private boolean supervisorAlive() {
-        long parent = ParentPid.DIRECT ? ParentPid.getppid()
-                : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        return parent == supervisorPid;
-    }
-
-    /**
-     * getppid(2) through JNA's direct mapping. ProcessHandle.current().parent() reads /proc twice
-     * and allocates: about 200 us a look, ten looks a second, which was most of an idle worker's
-     * CPU (0.2% of a core); one system call costs a few microseconds.
-     */
-    private static final class ParentPid {
-        static final boolean DIRECT = register();
-
-        static native int getppid();
-
-        private static boolean register() {
-            try {
-                Native.register(ParentPid.class, "c");
-                return true;
-            } catch (LinkageError e) {
-                return false; // no JNA or no libc: ProcessHandle answers the same, only dearer
-            }
-        }
+        return ParentProcess.is(supervisorPid);
     }
 }

@@ -25,7 +25,7 @@ public final class WorkerMain {
         }
         int slot = Integer.parseInt(args[1]);
         long supervisorPid = Long.parseLong(args[2]);
-        ParentDeathSignal.armFor(supervisorPid);
+        ParentProcess.dieWith(supervisorPid);
         keepOwnCopiesOfStdoutAndStderr();
         ProcessIdentity.set("slot " + slot);
         haltOnTerm();

@@ -1,0 +1,54 @@
+package dm.worker;
+
+import com.sun.jna.Native;
+
+import dm.ExitCodes;
+
+/**
+ * The worker's parent, the supervisor, through two system calls by JNA's direct mapping (one call
+ * costs a few microseconds; ProcessHandle.current().parent() reads /proc twice and allocates, about
+ * 200 us a look, which was most of an idle worker's CPU at the watchdog's ten looks a second).
+ */
+final class ParentProcess {
+    private static final int PR_SET_PDEATHSIG = 1;
+    private static final int SIGKILL = 9;
+    private static final boolean DIRECT = register();
+
+    private ParentProcess() {
+    }
+
+    private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    private static native int getppid();
+
+    private static boolean register() {
+        try {
+            Native.register(ParentProcess.class, "c");
+            return true;
+        } catch (LinkageError e) {
+            return false; // no JNA or no libc: ProcessHandle answers the same, only dearer; no death signal
+        }
+    }
+
+    /**
+     * Asks the kernel to SIGKILL this worker the moment the supervisor dies, so that an orphan never
+     * keeps the port accepting connections nobody supervises. The watchdog also notices a dead
+     * supervisor, but only at its next look and only once the worker has booted; the kernel's signal
+     * is immediate and covers a worker still booting. Then checks the parent is still the
+     * supervisor: had it died before prctl, no signal would ever come.
+     */
+    static void dieWith(long supervisorPid) {
+        if (DIRECT) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); // -1 only on a kernel without it: the watchdog remains
+        }
+        if (!is(supervisorPid)) {
+            Runtime.getRuntime().halt(ExitCodes.WORKER_ORPHANED);
+        }
+    }
+
+    /** Our parent is the supervisor until it dies; then the kernel re-parents us. */
+    static boolean is(long pid) {
+        long parent = DIRECT ? getppid() : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        return parent == pid;
+    }
+}
