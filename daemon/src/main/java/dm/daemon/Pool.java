@@ -204,14 +204,24 @@ final class Pool {
         return slots[worker.slot].worker == worker;
     }
 
-    /** The loop's spawning step starts a worker in {@code slot} on this turn. */
+    /** The loop's spawning step starts a worker in {@code slot} on this turn (when it has a turn to boot). */
     void replaceNow(int slot) {
-        slots[slot].replaceAt(clock.nanoTime());
+        slots[slot].replaceAt(clock.nanoTime(), false);
     }
 
-    /** The loop's spawning step starts a worker in {@code slot} once {@code millis} have passed. */
+    /**
+     * The worker in {@code slot} served and died unasked (a crash, the OOM killer, a kill by dm): the
+     * spawning step starts its replacement once {@code millis} (the crash back-off) have passed, without
+     * waiting for a turn to boot. It restores what the pool had, where growth and restarts add to it:
+     * waiting behind them, it waited seconds for other JVMs to boot (pool.max-booting).
+     */
+    void replaceLost(int slot, long millis) {
+        slots[slot].replaceAt(clock.nanoTime() + millis * 1_000_000, true);
+    }
+
+    /** The spawning step starts a worker in {@code slot} once {@code millis} have passed and it has a turn to boot. */
     void replaceAfter(int slot, long millis) {
-        slots[slot].replaceAt(clock.nanoTime() + millis * 1_000_000);
+        slots[slot].replaceAt(clock.nanoTime() + millis * 1_000_000, false);
     }
 
     /** No slot gets a new worker any more (going down). */

@@ -13,6 +13,7 @@ final class PoolSlot {
     RestartBackoff backoff;
     private boolean replacementDue;
     private long replaceAtNanos;
+    private boolean replacesLostWorker;
 
     PoolSlot(int index, Slot record, RestartBackoff backoff) {
         this.index = index;
@@ -33,10 +34,19 @@ final class PoolSlot {
         return replacementDue;
     }
 
-    /** A worker is to be started here once {@code nowNanos} reaches {@code atNanos}. */
-    void replaceAt(long atNanos) {
+    /**
+     * A worker is to be started here once {@code nowNanos} reaches {@code atNanos}; {@code lostWorker}:
+     * it replaces one that served and died unasked.
+     */
+    void replaceAt(long atNanos, boolean lostWorker) {
         replacementDue = true;
         replaceAtNanos = atNanos;
+        replacesLostWorker = lostWorker;
+    }
+
+    /** The worker due here replaces one that served and died unasked (a crash, a kill). */
+    boolean replacesLostWorker() {
+        return replacesLostWorker;
     }
 
     boolean replacementDueBy(long nowNanos) {

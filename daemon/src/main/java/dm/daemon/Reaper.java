@@ -62,14 +62,25 @@ final class Reaper {
             bootDeathsInARow = 0;
         }
         Verdict verdict = verdict(worker, exitValue, neverAccepted, mode, current);
+        // A worker that served and died unasked (a crash, a signal, a kill for a timeout) is capacity lost:
+        // its replacement does not wait for a turn to boot. Recycled and retired workers were planned for.
+        boolean lost = !neverAccepted && !worker.askedToLeave() && exitValue != ExitCodes.WORKER_RECYCLED;
         if (verdict instanceof Verdict.ReplaceNow) {
-            pool.replaceNow(slot.index);
+            replace(worker.slot, lost, 0);
         } else if (verdict instanceof Verdict.ReplaceAfter after) {
             log.warn("slot {}: worker died {} ms after it started; next one in {} ms", worker.slot,
                     worker.uptimeMillis(clock.nanoTime()), after.millis());
-            pool.replaceAfter(slot.index, after.millis());
+            replace(worker.slot, lost, after.millis());
         }
         return verdict;
+    }
+
+    private void replace(int slot, boolean lost, long afterMillis) {
+        if (lost) {
+            pool.replaceLost(slot, afterMillis);
+        } else {
+            pool.replaceAfter(slot, afterMillis);
+        }
     }
 
     /** A worker of the current configuration has accepted: the configuration boots. */

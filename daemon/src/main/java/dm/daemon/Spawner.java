@@ -15,7 +15,8 @@ import dm.scoreboard.WorkerState;
  * together on two cores share them until all are nearly done, so the first accepts only when
  * the last does; two at a time, the first two accept after one boot's time and the last no later
  * than before. Due slots that wait are started, lowest first, as soon as a booting worker accepts
- * or dies.
+ * or dies. The replacement of a worker that served and died unasked never waits: it restores
+ * capacity the pool had (Pool.replaceLost).
  */
 final class Spawner {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
@@ -44,7 +45,7 @@ final class Spawner {
         waiting = false;
         for (PoolSlot slot : pool.slots()) {
             if (slot.replacementDueBy(now)) {
-                if (booting >= maxBooting) {
+                if (booting >= maxBooting && !slot.replacesLostWorker()) {
                     waiting = true;
                     continue;
                 }

@@ -43,6 +43,32 @@ class SpawnerTest {
     }
 
     @Test
+    void aServingWorkerThatDiesIsReplacedAtOnceEvenWhileOthersWaitTheirTurn() throws Exception {
+        try (LoopHarness loop = new LoopHarness(directory, Map.of("pool.min", "3", "pool.max", "8",
+                "pool.min-spare", "0", "pool.max-booting", "1", "worker.min-uptime-ms", "1000"))) {
+            loop.turn();
+            loop.launcher.inSlot(0).accept();
+            loop.turn();
+            assertEquals(List.of(0, 1), slots(loop), "slot 1 boots, slot 2 waits its turn");
+            loop.clock.advanceMillis(1_000); // slot 0's worker has lived long enough: no crash back-off
+            FakeLauncher.FakeWorker served = loop.launcher.inSlot(0);
+            served.exit(128 + 9); // SIGKILL from outside (the OOM killer) after it accepted
+            loop.turn();
+            assertTrue(loop.launcher.inSlot(0) != served, "the dead worker's replacement started on the turn that reaped it");
+            assertEquals(List.of(0, 1), slots(loop), "slot 2 still waits: only a lost worker skips the queue");
+            assertEquals(3, loop.launcher.started().size());
+
+            loop.launcher.inSlot(1).exit(128 + 9); // killed before it accepted: nothing was lost
+            loop.clock.advanceMillis(1_000); // past any crash back-off
+            loop.turn();
+            assertEquals(List.of(0), slots(loop), "slot 1's replacement waits while slot 0's boots");
+            loop.launcher.inSlot(0).accept();
+            loop.turn();
+            assertEquals(List.of(0, 1), slots(loop), "then it has its turn");
+        }
+    }
+
+    @Test
     void whileWorkersWaitTheLoopWakesSoonAndDoesNotSpin() throws Exception {
         Path config = directory.resolve("server.properties");
         Files.writeString(config, "pool.min = 3\npool.max = 4\npool.max-booting = 1\nworker.class-archive = false\n"
