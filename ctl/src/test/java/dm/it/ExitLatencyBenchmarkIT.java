@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -38,7 +40,9 @@ class ExitLatencyBenchmarkIT {
     @TempDir
     Path dir;
 
+    /** Each kill waits for its replacement to accept: 30 of them take more than the default 3 minutes on a loaded machine. */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void everyKillIsNoticedAndReplacedAtOnce(Daemons daemons) throws Exception {
         assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "4", "pool.max", "8"));
