@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +46,9 @@ class RestartLeakIT {
     record Footprint(long threads, long openFiles, long heapKib) {
     }
 
+    /** 20 restarts (-Ddm.leak.restarts=20) each wait for a half of fresh JVMs to boot: more than 3 minutes under load. */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void restartsUnderLoadLeakNoThreadFileOrHeap(Daemons daemons) throws Exception {
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", Integer.toString(WORKERS),
                 "pool.max", Integer.toString(WORKERS), "pool.min-spare", "0"));
