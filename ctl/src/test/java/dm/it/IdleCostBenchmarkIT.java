@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -35,14 +34,15 @@ import dm.it.kit.Exec;
  * {@value #IDLE_SECONDS} s without traffic) for the supervisor and each worker, with many TIME_WAIT
  * sockets on the host (a server here closes {@value #TIME_WAIT} loopback connections first, so the
  * TIME_WAIT states are its own and take no client port), and how long one {@code dm-ctl status}
- * takes then. Prints the figures; asserts only that they were read. Skipped with
- * Runs only with -Ddm.benchmarks=true.
+ * takes then. Prints the figures; asserts only that they were read, with at least
+ * {@value #TIME_WAIT} TIME_WAIT sockets on the host. Runs only with -Ddm.benchmarks=true.
  */
 @ExtendWith(DmExtension.class)
 @Isolated("a benchmark: it fills the host with TIME_WAIT sockets and measures idle CPU")
 class IdleCostBenchmarkIT {
     static final int IDLE_SECONDS = 10;
     static final int TIME_WAIT = 50_000;
+    static final int SERVER_PORTS = 6;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
@@ -58,6 +58,7 @@ class IdleCostBenchmarkIT {
         daemon.awaitIdleWorkers(2, TIMEOUT);
 
         long timeWait = makeTimeWaitSockets(TIME_WAIT, Duration.ofSeconds(40));
+        assertTrue(timeWait >= TIME_WAIT, "the host has " + timeWait + " TIME_WAIT sockets, not " + TIME_WAIT);
         Thread.sleep(1000); // the replacement of the trainer has settled too
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("supervisor", daemon.pid());
@@ -93,48 +94,69 @@ class IdleCostBenchmarkIT {
     /**
      * Opens and closes {@code count} loopback connections whose server side closes first, so each
      * leaves a TIME_WAIT socket for 60 s; stops early at {@code budget}. Returns how many TIME_WAIT
-     * sockets the host has then.
+     * sockets the host has then. A TIME_WAIT socket keeps its four-tuple: towards one server port
+     * the kernel finds a free client port for only about half the ephemeral range (connect() takes
+     * the even ports first), so the connections are spread over {@value #SERVER_PORTS} server ports,
+     * two client threads each, and a thread whose connect fails moves on to the next port.
      */
     private static long makeTimeWaitSockets(int count, Duration budget) throws Exception {
         long deadline = System.nanoTime() + budget.toNanos();
         AtomicInteger made = new AtomicInteger();
-        AtomicBoolean done = new AtomicBoolean();
-        try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                threads.add(new Thread(() -> {
-                    while (!done.get()) {
+        AtomicInteger failed = new AtomicInteger();
+        List<ServerSocket> servers = new ArrayList<>();
+        List<Thread> acceptors = new ArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < SERVER_PORTS; i++) {
+                ServerSocket server = new ServerSocket();
+                servers.add(server);
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+                acceptors.add(new Thread(() -> {
+                    while (true) {
                         try (Socket accepted = server.accept()) {
                             // closing first puts this side in TIME_WAIT
                         } catch (IOException e) {
-                            return;
+                            return; // closed at the end
                         }
                     }
                 }));
             }
-            for (int i = 0; i < 3; i++) {
-                threads.add(new Thread(() -> {
+            for (int i = 0; i < 2 * SERVER_PORTS; i++) {
+                int first = i % SERVER_PORTS;
+                clients.add(new Thread(() -> {
                     byte[] buffer = new byte[16];
-                    while (made.get() < count && System.nanoTime() - deadline < 0) {
-                        try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort())) {
-                            InputStream in = client.getInputStream();
-                            while (in.read(buffer) >= 0) {
-                                // until the server's FIN
+                    for (int tried = 0; tried < SERVER_PORTS; tried++) {
+                        ServerSocket server = servers.get((first + tried) % SERVER_PORTS);
+                        while (made.get() < count && System.nanoTime() - deadline < 0) {
+                            try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                                InputStream in = client.getInputStream();
+                                while (in.read(buffer) >= 0) {
+                                    // until the server's FIN
+                                }
+                                made.incrementAndGet();
+                            } catch (IOException e) {
+                                failed.incrementAndGet();
+                                break; // this port's four-tuples are used up: the next one
                             }
-                            made.incrementAndGet();
-                        } catch (IOException e) {
-                            return;
                         }
                     }
                 }));
             }
-            threads.forEach(Thread::start);
-            for (Thread thread : threads.subList(2, threads.size())) {
-                thread.join();
+            acceptors.forEach(Thread::start);
+            clients.forEach(Thread::start);
+            for (Thread client : clients) {
+                client.join();
             }
-            done.set(true);
+        } finally {
+            for (ServerSocket server : servers) {
+                server.close();
+            }
         }
+        for (Thread acceptor : acceptors) {
+            acceptor.join();
+        }
+        System.out.printf("IdleCostBenchmarkIT: %d connections closed by their server side over %d server ports"
+                + " (%d connects failed)%n", made.get(), SERVER_PORTS, failed.get());
         return countTimeWait();
     }
 

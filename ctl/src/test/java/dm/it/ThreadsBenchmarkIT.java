@@ -1,7 +1,6 @@
 package dm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,12 +21,11 @@ import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
-import dm.it.kit.Exec;
-import dm.it.kit.Repo;
+import dm.it.kit.LoadGenerator;
 
 /**
- * worker.threads 8 against 1, with the C load generator of shared/bench (built into the test's
- * temporary directory; -Ddm.bench.src=DIR if it is not at ../shared/bench beside the repository):
+ * worker.threads 8 against 1, with the C load generator of shared/bench ({@link LoadGenerator}: built
+ * into the test's temporary directory; -Ddm.bench.src=DIR if it is not at ../shared/bench beside the repository):
  * a burst of 60 clients each holding a 5-second conversation over pool.min = 8, and 64 persistent
  * clients for 5 s; and the PSS of the workers per connection slot. Prints the figures; asserts only
  * that every client of the burst was served with threads (with one JVM per connection some are not
@@ -45,14 +42,7 @@ class ThreadsBenchmarkIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void threadsServeTheBurstAndThePersistentClients(Daemons daemons) throws Exception {
         assumeTrue(Boolean.getBoolean("dm.benchmarks"), "a benchmark: runs with -Ddm.benchmarks=true");
-        Path source = Path.of(System.getProperty("dm.bench.src", Repo.root().resolve("../shared/bench").toString()))
-                .toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(source.resolve("loadgen.c")), "no load generator at " + source);
-        Path bin = Files.createDirectories(dir.resolve("bench"));
-        Exec.Result make = Exec.run(dir, Duration.ofSeconds(120), List.of("make", "-s", "-C", source.toString(),
-                "OUT=" + bin)); // shared/ may be read-only: build elsewhere
-        assumeTrue(make.exitCode() == 0, () -> "cannot build the load generator: " + make);
-        Path loadgen = bin.resolve("loadgen");
+        LoadGenerator loadgen = LoadGenerator.build(dir);
         // Both runs start their workers from one class archive (the shipped default), written first by a
         // pool of one, so that no run waits for it while 8 JVMs boot at once.
         try (DaemonUnderTest trainer = daemons.start(Files.createDirectories(dir.resolve("training")),
@@ -65,7 +55,7 @@ class ThreadsBenchmarkIT {
     }
 
     /** Each measurement on a fresh pool of pool.min workers, as an operator's pool meets a burst. */
-    private void run(Daemons daemons, Path loadgen, int threads) throws Exception {
+    private void run(Daemons daemons, LoadGenerator loadgen, int threads) throws Exception {
         try (DaemonUnderTest daemon = daemons.start(Files.createDirectories(dir.resolve("burst-" + threads)),
                 settings(threads, Map.of()))) {
             burst(daemon, loadgen, threads);
@@ -94,10 +84,10 @@ class ThreadsBenchmarkIT {
         return properties;
     }
 
-    private void burst(DaemonUnderTest daemon, Path loadgen, int threads) {
+    private void burst(DaemonUnderTest daemon, LoadGenerator loadgen, int threads) {
         daemon.awaitIdleWorkers(8, Duration.ofSeconds(90));
         String pid = Long.toString(daemon.pid());
-        Map<String, String> hold = loadgen(loadgen, "-m", "hold", "-c", "60", "-i", "500", "-T", "5", "-D", "10",
+        LoadGenerator.Result hold = loadgen.run("-m", "hold", "-c", "60", "-i", "500", "-T", "5", "-D", "10",
                 "-p", "" + daemon.port(), "-P", pid);
         long workersAfterBurst = daemon.workerProcesses().size();
         long pss = workersPssKib(daemon);
@@ -111,30 +101,14 @@ class ThreadsBenchmarkIT {
         }
     }
 
-    private void persist(DaemonUnderTest daemon, Path loadgen, int threads) {
+    private void persist(DaemonUnderTest daemon, LoadGenerator loadgen, int threads) {
         daemon.awaitIdleWorkers(8, Duration.ofSeconds(90));
         String pid = Long.toString(daemon.pid());
-        Map<String, String> persist = loadgen(loadgen, "-m", "persist", "-c", "64", "-d", "5", "-w", "1",
+        LoadGenerator.Result persist = loadgen.run("-m", "persist", "-c", "64", "-d", "5", "-w", "1",
                 "-p", "" + daemon.port(), "-P", pid);
         System.out.printf("ThreadsBenchmark: worker.threads=%d persistent, 64 clients, 5 s: %s round trips/s, p99 %s us,"
                 + " starved %s, errors %s; %d workers%n", threads, persist.get("rt_per_s"), persist.get("p99_us"),
                 persist.get("starved"), persist.get("errors"), daemon.workerProcesses().size());
-    }
-
-    private static Map<String, String> loadgen(Path loadgen, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(loadgen.toString()));
-        command.addAll(List.of(args));
-        Exec.Result result = Exec.run(loadgen.getParent(), Duration.ofSeconds(60), command);
-        String last = result.stdout().strip().lines().reduce((a, b) -> b).orElse("");
-        assertTrue(last.startsWith("RESULT "), () -> "loadgen: " + result);
-        Map<String, String> values = new HashMap<>();
-        for (String part : last.split("\\s+")) {
-            int equals = part.indexOf('=');
-            if (equals > 0) {
-                values.put(part.substring(0, equals), part.substring(equals + 1));
-            }
-        }
-        return values;
     }
 
     /** The workers' proportional set size, from /proc/PID/smaps_rollup: shared pages (the class archive) split. */

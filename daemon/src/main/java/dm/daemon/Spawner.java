@@ -40,9 +40,12 @@ final class Spawner {
     /** Starts every worker that is due, as far as pool.max-booting allows; a worker JVM that cannot even be started throws. */
     void spawnMissingWorkers(Generation generation) throws IOException {
         long now = clock.nanoTime();
+        waiting = false;
+        if (!anyDueBy(now)) {
+            return; // the idle loop's every turn: no count of booting workers, no look at the machine's cores
+        }
         int booting = booting();
         int maxBooting = generation.config().maxBooting();
-        waiting = false;
         for (PoolSlot slot : pool.slots()) {
             if (slot.replacementDueBy(now)) {
                 if (booting >= maxBooting && !slot.replacesLostWorker()) {
@@ -53,6 +56,15 @@ final class Spawner {
                 booting++;
             }
         }
+    }
+
+    private boolean anyDueBy(long now) {
+        for (PoolSlot slot : pool.slots()) {
+            if (slot.replacementDueBy(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Workers started that have not accepted yet (nor exited). */

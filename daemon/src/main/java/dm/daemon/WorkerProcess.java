@@ -30,6 +30,10 @@ final class WorkerProcess {
     String recycledFor;
     /** Its PSS has been read since it accepted (PssSampler). */
     boolean pssReadOnce;
+    /** At its last PSS read: when (Clock.nanoTime), its connections so far, and whether it was idle. */
+    long pssReadAtNanos;
+    long pssReadAtCalls;
+    boolean pssReadWhileIdle;
     /** Its recycling waits for another to finish (the min-spare guard), and the log has said so. */
     boolean recyclingHeldReported;
     /** Sent SIGQUIT for a thread dump; SIGKILL follows at {@link #killAtNanos}. */

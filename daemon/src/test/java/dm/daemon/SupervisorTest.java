@@ -415,6 +415,34 @@ class SupervisorTest {
     }
 
     @Test
+    void anIdleWorkerThatTookNoConnectionSinceItsLastPssReadIsReadAgainOnlyEveryTwelveIntervals() throws Exception {
+        try (LoopHarness loop = loop(Map.of("pool.min", "1", "pool.min-spare", "0", "worker.pss-interval-ms", "100"))) {
+            loop.turn();
+            loop.launcher.allAccept();
+            FakeWorker worker = loop.launcher.inSlot(0);
+            worker.pss(70 * 1024);
+            loop.ticks(2); // read on the first, the figure is the loop's on the next turn
+            assertEquals(70 * 1024, loop.scoreboard.slot(0).pssKib(), "read as soon as it accepts");
+            worker.pss(80 * 1024);
+            loop.ticks(5);
+            assertEquals(70 * 1024, loop.scoreboard.slot(0).pssKib(), "idle and no connection since: not read again");
+            worker.busy(loop.clock.currentTimeMillis());
+            loop.ticks(2);
+            assertEquals(80 * 1024, loop.scoreboard.slot(0).pssKib(), "serving: read every interval");
+            worker.idle();
+            worker.pss(90 * 1024);
+            loop.ticks(2);
+            assertEquals(90 * 1024, loop.scoreboard.slot(0).pssKib(), "it was serving at the last read: read once more");
+            worker.pss(95 * 1024);
+            loop.ticks(PssSampler.IDLE_REREAD_INTERVALS - 3);
+            assertEquals(90 * 1024, loop.scoreboard.slot(0).pssKib(), "idle since: not read");
+            loop.ticks(3);
+            assertEquals(95 * 1024, loop.scoreboard.slot(0).pssKib(),
+                    "read again after twelve intervals all the same (other workers' exits shift shared pages to it)");
+        }
+    }
+
+    @Test
     void recyclingNeverTakesASecondWorkerWhileThatWouldLeaveFewerIdleThanMinSpare() throws Exception {
         try (LoopHarness loop = loop(Map.of("pool.min", "3", "pool.max", "3", "pool.min-spare", "1", "pool.max-spare", "3",
                 "worker.max-pss-mib", "100", "worker.pss-interval-ms", "100"))) {
