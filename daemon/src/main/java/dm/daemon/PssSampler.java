@@ -13,9 +13,10 @@ import dm.scoreboard.WorkerState;
 /**
  * Reads every worker's PSS into its scoreboard record, where dm-ctl shows it and the
  * {@link Recycler} compares it with worker.max-pss-mib: once as soon as the worker accepts, then
- * each worker.pss-interval-ms while it serves (see {@link #changedSinceRead}). A few seconds apart is enough: a leak grows over many connections,
- * and one read costs the kernel a walk of the worker's page tables: 25 ms for a JVM of 140 MB on
- * a loaded machine, which is why the reads run off the loop ({@link PssSource}).
+ * each worker.pss-interval-ms while it serves (see {@link #changedSinceRead}). A few seconds apart
+ * is enough: a leak grows over many connections, and one read costs the kernel a walk of the
+ * worker's page tables: 25 ms for a JVM of 140 MB on a loaded machine, which is why the reads run
+ * off the loop ({@link PssSource}).
  */
 final class PssSampler {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
