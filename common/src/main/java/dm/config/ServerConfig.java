@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -120,6 +121,7 @@ public final class ServerConfig {
         }
         handlerSettings.forEach(properties::setProperty);
         properties.setProperty(Settings.SCOREBOARD_FILE.key(), scoreboardFile().toString());
+        accessLogFile().ifPresent(file -> properties.setProperty(Settings.LOG_ACCESS_FILE.key(), file.toString()));
         List<String> classpath = new ArrayList<>();
         for (String part : get(Settings.WORKER_CLASSPATH).split(":")) {
             if (!part.isBlank()) {
@@ -189,6 +191,12 @@ public final class ServerConfig {
 
     public Path scoreboardFile() {
         return resolve(get(Settings.SCOREBOARD_FILE));
+    }
+
+    /** log.access-file, resolved; empty when the access log is off. */
+    public Optional<Path> accessLogFile() {
+        String file = get(Settings.LOG_ACCESS_FILE);
+        return file.isBlank() ? Optional.empty() : Optional.of(resolve(file.strip()));
     }
 
     public String handlerClass() {

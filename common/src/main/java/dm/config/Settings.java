@@ -149,6 +149,14 @@ public final class Settings {
             Integer.MAX_VALUE,
             "Longest wait before restarting a worker that keeps dying soon after it starts. 0: restart at once.");
 
+    public static final Setting<String> LOG_ACCESS_FILE = Setting.string("log.access-file", "path", "",
+            text -> null,
+            "Access log: one line per connection, as in Apache's access log, appended by the worker that served it"
+                    + " (client, time accepted, slot, pid and thread, bytes in and out, microseconds from accept to"
+                    + " close, and ok, timeout, reset or failed). A relative path is resolved against the directory of"
+                    + " this configuration file; the directory must exist. Reopened by dm-ctl -restart (after"
+                    + " logrotate, or rotate with copytruncate). Empty: off.");
+
     // Several hosts behind a load balancer: the agent endpoint and the drain before a graceful stop.
     public static final Setting<String> AGENT_LISTEN = Setting.string("agent.listen", "host:port", "",
             text -> {
@@ -185,7 +193,7 @@ public final class Settings {
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_THREADS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS,
             WORKER_MAX_REQUESTS_JITTER, WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,
-            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS,
+            SUPERVISOR_TICK_MS, SHUTDOWN_TIMEOUT_MS, LOG_ACCESS_FILE,
             AGENT_LISTEN, AGENT_DRAIN_MS, METRICS_LISTEN);
 
     /**

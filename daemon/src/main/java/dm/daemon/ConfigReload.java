@@ -37,6 +37,10 @@ final class ConfigReload {
         try {
             ServerConfig read = ServerConfig.load(current.file());
             Preflight.check(read);
+            Optional<StartupProblem> accessLog = AccessLogPlace.check(read);
+            if (accessLog.isPresent()) {
+                throw new ConfigException(accessLog.get().message());
+            }
             for (Setting<?> setting : FIXED_WHILE_RUNNING) {
                 if (!read.get(setting).equals(current.get(setting))) {
                     ignored.add(setting.key());

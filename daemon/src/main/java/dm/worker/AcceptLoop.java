@@ -35,10 +35,14 @@ final class AcceptLoop extends Thread {
     private final Control control;
     private final LoadedHandler handler;
     private final ReadTimeouts timeouts;
+    private final ReadWatch readWatch = new ReadWatch();
+    /** Null when log.access-file is off. */
+    private final AccessLog accessLog;
+    private final AccessLogLine accessLogLine;
     private final Logger log;
 
     AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, Control control,
-            LoadedHandler handler, ReadTimeouts timeouts) {
+            LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
         super("accept-" + index);
         this.worker = worker;
         this.slot = slot;
@@ -47,6 +51,9 @@ final class AcceptLoop extends Thread {
         this.control = control;
         this.handler = handler;
         this.timeouts = timeouts;
+        this.accessLog = accessLog;
+        this.accessLogLine = accessLog == null ? null
+                : new AccessLogLine(java.time.ZoneId.systemDefault(), slot.index(), worker.pid(), index);
         this.log = worker.log();
         record.setState(WorkerState.IDLE); // before the worker says it accepts, so that no tick counts it as neither
         // An Error out of a connection (out of memory, an internal error) ends the whole JVM, as it
@@ -80,46 +87,66 @@ final class AcceptLoop extends Thread {
         record.setState(WorkerState.EXITING);
     }
 
-    /** Serves one connection; returns the worker's call count (all its threads). */
+    /**
+     * Serves one connection; returns the worker's call count (all its threads). Nothing here is
+     * logged for a connection that goes well, and nothing makes a system call that serving it does
+     * not need: the read timeouts are kept by {@link ReadWatch}, not by SO_TIMEOUT.
+     */
     private long serve(SocketChannel channel) {
         InetSocketAddress client = null;
         AcceptedConnection connection = null;
         long calls = slot.calls();
         long acceptedNanos = System.nanoTime();
+        long acceptedMillis = System.currentTimeMillis();
+        AccessLogLine.Outcome outcome = AccessLogLine.Outcome.OK;
         try (channel) {
             client = (InetSocketAddress) channel.getRemoteAddress();
-            calls = record.beginConnection(client, System.currentTimeMillis());
+            calls = record.beginConnection(client, acceptedMillis);
             control.countAccepted();
-            log.info("new client connected: {}", Addresses.format(client));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // The timeouts apply to this connection's socket only; the shared listening socket stays blocking.
-            connection = new AcceptedConnection(channel, client, worker, timeouts);
+            readWatch.watch(channel);
+            connection = new AcceptedConnection(channel, client, worker, readWatch, timeouts);
             handler.handle(connection);
         } catch (SocketTimeoutException e) {
+            outcome = AccessLogLine.Outcome.TIMEOUT;
             boolean first = connection == null || !connection.receivedAnything();
-            log.info("closing {}: nothing received for {} ms ({})", Addresses.format(client),
+            log.debug("closing {}: nothing received for {} ms ({})", Addresses.format(client),
                     first ? timeouts.firstByteMillis() : timeouts.afterFirstByteMillis(),
                     first ? timeouts.firstByteKey() : Settings.WORKER_READ_TIMEOUT_MS.key());
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) {
                 throw e; // out of memory, an internal error: this JVM is not to be trusted; it dies and is replaced
             }
+            outcome = AccessLogLine.Outcome.FAILED;
             log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
         } catch (Throwable e) {
             if (ClientReset.causedBy(e)) {
+                outcome = AccessLogLine.Outcome.RESET;
                 control.countClientReset();
                 log.debug("{} reset the connection: {}", Addresses.format(client), Shown.failure(e));
             } else {
                 // Any other Error too (AssertionError, a LinkageError of a lazily loaded class, ...): it costs
                 // this one connection, not the worker.
+                outcome = AccessLogLine.Outcome.FAILED;
                 log.warn("handler failed on {}: {}", Addresses.format(client), Shown.failure(e));
             }
         } finally {
+            readWatch.unwatch();
             record.endConnection();
-            record.observeRequest(System.nanoTime() - acceptedNanos); // this thread's record: its one writer
+            long nanos = System.nanoTime() - acceptedNanos;
+            record.observeRequest(nanos); // this thread's record: its one writer
+            if (accessLog != null) {
+                byte[] line = accessLogLine.format(client, acceptedMillis, connection == null ? 0 : connection.bytesIn(),
+                        connection == null ? 0 : connection.bytesOut(), nanos / 1_000, outcome);
+                accessLog.append(line, accessLogLine.length());
+            }
         }
-        log.info("client disconnected: {}", Addresses.format(client));
         return calls;
+    }
+
+    /** The deadline of this thread's current read, for the watchdog. */
+    ReadWatch readWatch() {
+        return readWatch;
     }
 
     /** 0 .. worker.threads - 1: which of its worker's threads this is. */

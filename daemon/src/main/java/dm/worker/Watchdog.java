@@ -2,6 +2,7 @@ package dm.worker;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 
 import dm.ExitCodes;
 import dm.scoreboard.ShutdownRequest;
@@ -9,9 +10,10 @@ import dm.scoreboard.Slot;
 
 /**
  * The worker's second thread. It ends the worker when the supervisor is gone (a worker must never
- * outlive it: orphans keep the port bound) and, when the supervisor asks the worker to leave,
- * closes the listening channel so that an idle worker blocked in accept() wakes up. Closing is
- * safe against a connection that accept() has just returned: that one is still served.
+ * outlive it: orphans keep the port bound); when the supervisor asks the worker to leave, it
+ * closes the listening channel so that an idle worker blocked in accept() wakes up (safe against
+ * a connection that accept() has just returned: that one is still served); and it cuts the reads
+ * that are past their read timeout ({@link ReadWatch}).
  */
 final class Watchdog extends Thread {
     static final long PERIOD_MILLIS = 100;
@@ -19,13 +21,15 @@ final class Watchdog extends Thread {
     private final Slot slot;
     private final ServerSocketChannel listener;
     private final long supervisorPid;
+    private final List<ReadWatch> reads;
 
-    Watchdog(Slot slot, ServerSocketChannel listener, long supervisorPid) {
+    Watchdog(Slot slot, ServerSocketChannel listener, long supervisorPid, List<ReadWatch> reads) {
         super("watchdog");
         setDaemon(true);
         this.slot = slot;
         this.listener = listener;
         this.supervisorPid = supervisorPid;
+        this.reads = List.copyOf(reads);
     }
 
     @Override
@@ -40,6 +44,9 @@ final class Watchdog extends Thread {
                 } catch (IOException ignored) {
                     // the worker leaves anyway once its current connection ends
                 }
+            }
+            for (ReadWatch read : reads) {
+                read.expireOverdueRead();
             }
             try {
                 Thread.sleep(PERIOD_MILLIS);

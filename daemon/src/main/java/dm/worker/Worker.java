@@ -55,9 +55,13 @@ final class Worker implements WorkerContext {
         Scoreboard scoreboard;
         LoadedHandler handler;
         ReadTimeouts readTimeouts;
+        AccessLog accessLog = null;
         try {
             ServerConfig config = ConfigSnapshot.read(configFile);
             readTimeouts = ReadTimeouts.of(config);
+            if (config.accessLogFile().isPresent()) {
+                accessLog = AccessLog.open(config.accessLogFile().get(), log);
+            }
             scoreboard = Scoreboard.attach(config.scoreboardFile());
             slot = scoreboard.slot(slotIndex);
             slot.setPid(pid);
@@ -72,11 +76,13 @@ final class Worker implements WorkerContext {
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
-        new Watchdog(slot, listener, supervisorPid).start();
         AcceptLoop[] loops = new AcceptLoop[threads];
+        java.util.List<ReadWatch> reads = new java.util.ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts);
+            loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts, accessLog);
+            reads.add(loops[t].readWatch());
         }
+        new Watchdog(slot, listener, supervisorPid, reads).start();
         long bootMillis = millisSinceStart();
         if (bootMillis >= 0) {
             slot.observeBoot(bootMillis);

@@ -9,7 +9,9 @@ import java.nio.channels.SocketChannel;
 public interface Connection {
 
     /**
-     * Bytes from the client.
+     * Bytes from the client. A read that waits longer than worker.first-byte-timeout-ms (before the
+     * first byte) or worker.read-timeout-ms (after it) throws {@link java.net.SocketTimeoutException},
+     * up to a tenth of a second late, and the connection's input is shut down.
      *
      * @return the input stream; end of stream when the client shuts down its side
      */
@@ -23,7 +25,9 @@ public interface Connection {
     OutputStream output();
 
     /**
-     * The underlying channel, for handlers that prefer NIO buffers.
+     * The underlying channel, for handlers that prefer NIO buffers. Its reads have no timeout, and
+     * the access log (log.access-file) counts only the bytes that go through {@link #input()} and
+     * {@link #output()}.
      *
      * @return the accepted channel, in blocking mode
      */
