@@ -439,12 +439,6 @@ class BalancedHostsIT {
         settings.put("scoreboard.file", hostDir.resolve("scoreboard").toString());
         settings.put("supervisor.tick-ms", "50");
         settings.put("shutdown.timeout-ms", "10000");
-        // The shipped logging, without a line per connection: four clients through HAProxy make hundreds a second.
-        String logback = Files.readString(Repo.root().resolve("conf/logback.xml"));
-        String quiet = logback.replace("<logger name=\"net.openhft\" level=\"WARN\"/>",
-                "<logger name=\"net.openhft\" level=\"WARN\"/>\n  <logger name=\"worker\" level=\"WARN\"/>");
-        assertTrue(!quiet.equals(logback), "conf/logback.xml has its net.openhft logger");
-        Files.writeString(hostDir.resolve("logback.xml"), quiet);
         return DaemonUnderTest.writeConfig(hostDir, "server.properties", settings);
     }
 

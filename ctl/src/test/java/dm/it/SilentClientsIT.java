@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dm.it.kit.AccessLogFile;
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
-import dm.it.kit.LogTimes;
 import dm.it.kit.PoolStatus;
 
 /**
@@ -99,7 +99,8 @@ class SilentClientsIT {
         int workers = 2;
         int silentCount = 8 * workers;
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + workers, "pool.max", "" + workers,
-                "worker.first-byte-timeout-ms", "" + firstByteMillis, "worker.read-timeout-ms", "60000"));
+                "worker.first-byte-timeout-ms", "" + firstByteMillis, "worker.read-timeout-ms", "60000",
+                "log.access-file", dir.resolve("access.log").toString()));
         daemon.awaitIdleWorkers(workers, Duration.ofSeconds(30));
 
         List<Socket> silent = new ArrayList<>();
@@ -128,13 +129,11 @@ class SilentClientsIT {
         } finally {
             silent.forEach(SilentClientsIT::reset);
         }
-        String closing = "slot \\d+: closing 127\\.0\\.0\\.1:\\d+: nothing received for " + firstByteMillis
-                + " ms \\(worker\\.first-byte-timeout-ms\\)$";
-        // The workers' lines reach the log through the supervisor's relay, a little after the close itself.
-        Await.until(Duration.ofSeconds(10), () -> LogTimes.find(daemon.logLines(), closing).size() >= silentCount,
-                "a closing line for each silent connection");
-        List<LogTimes.Hit> closings = LogTimes.find(daemon.logLines(), closing);
-        assertEquals(silentCount, closings.size(), "one closing line per silent connection");
+        // Each silent connection has its access log line: nothing received, closed by the first-byte timeout.
+        Await.until(Duration.ofSeconds(10), () -> timedOut(firstByteMillis).size() >= silentCount,
+                "a timeout line in the access log for each silent connection");
+        List<String> closings = timedOut(firstByteMillis);
+        assertEquals(silentCount, closings.size(), "one timeout line per silent connection");
 
         // Once the first byte has come, a pause longer than the first-byte timeout is not cut.
         try (Socket slow = new Socket()) {
@@ -194,5 +193,14 @@ class SilentClientsIT {
     private static int somaxconn() throws IOException {
         // readAllLines, not readString: that one trusts the size procfs reports and can return a part.
         return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).strip());
+    }
+
+    /** The access log's lines of connections that sent nothing and were closed after at least the first-byte timeout. */
+    private List<String> timedOut(int firstByteMillis) {
+        return AccessLogFile.lines(dir.resolve("access.log")).stream().filter(line -> {
+            java.util.regex.Matcher m = AccessLogFile.LINE.matcher(line);
+            return m.matches() && m.group(8).equals("timeout") && m.group(5).equals("0")
+                    && Long.parseLong(m.group(7)) >= firstByteMillis * 1_000L;
+        }).toList();
     }
 }

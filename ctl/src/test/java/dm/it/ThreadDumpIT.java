@@ -56,7 +56,7 @@ class ThreadDumpIT {
         long pid = daemon.awaitIdleWorkers(1, Duration.ofSeconds(30)).row(0).pid();
         try (Echo client = new Echo(daemon.port(), 30_000)) {
             client.send(new byte[] {'x'});
-            daemon.waitForLog("dm\\[" + pid + "\\] slot 0: new client connected", Duration.ofSeconds(10));
+            assertEquals(pid, daemon.awaitServing(client.localPort(), Duration.ofSeconds(10)).pid());
             // SIGHUP, not dm-ctl (a JVM to start first): the restart asks the worker to leave at once, and its
             // watchdog closes the listener while the handler hangs.
             Exec.Result hup = Exec.run(dir, Duration.ofSeconds(10), List.of("kill", "-HUP", Long.toString(daemon.pid())));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
+import dm.it.kit.AccessLogFile;
 import dm.it.kit.Await;
 import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
@@ -49,7 +50,7 @@ class TimeoutIT {
     void requestTimeoutKillsTheWorkerAndReadTimeoutOnlyClosesTheConnection(Daemons daemons) throws Exception {
         DaemonUnderTest daemon = daemons.start(dir, Map.of("worker.handler", "dm.handler.LineProtocolHandler",
                 "pool.min", "2", "pool.max", "2", "worker.request-timeout-ms", "" + REQUEST_TIMEOUT_MS,
-                "worker.read-timeout-ms", "" + READ_TIMEOUT_MS));
+                "worker.read-timeout-ms", "" + READ_TIMEOUT_MS, "log.access-file", dir.resolve("access.log").toString()));
         daemon.awaitIdleWorkers(2, Duration.ofSeconds(30));
 
         // A client that keeps its worker busy, sending a request every 100 ms, until the connection breaks.
@@ -76,7 +77,9 @@ class TimeoutIT {
         long silentStart = System.nanoTime();
         int silentEnd;
         long silentMillis;
+        int silentPort;
         try (Echo silent = new Echo(daemon.port(), 10_000)) {
+            silentPort = silent.localPort();
             try {
                 silentEnd = silent.read();
             } catch (SocketTimeoutException e) {
@@ -89,9 +92,15 @@ class TimeoutIT {
                 + READ_TIMEOUT_MS + ")");
         assertTrue(silentMillis >= READ_TIMEOUT_MS - 50 && silentMillis < READ_TIMEOUT_MS + 3000,
                 "disconnected after about worker.read-timeout-ms: " + silentMillis + " ms");
-        Matcher closed = daemon.waitForLog("dm\\[(\\d+)\\] slot (\\d+): closing 127\\.0\\.0\\.1:\\d+: nothing received for "
-                + READ_TIMEOUT_MS + " ms \\(worker\\.read-timeout-ms\\)$", Duration.ofSeconds(10));
-        long silentWorker = Long.parseLong(closed.group(1));
+        // The access log says how it ended, and who served it.
+        Matcher closed = Await.value(Duration.ofSeconds(10), () -> AccessLogFile.lines(dir.resolve("access.log")).stream()
+                .map(AccessLogFile.LINE::matcher).filter(m -> m.matches() && m.group(1).equals("" + silentPort)).findFirst(),
+                "the silent client's access log line");
+        assertEquals("timeout", closed.group(8), () -> "closed by the read timeout: " + closed.group());
+        assertEquals("0", closed.group(5), () -> "nothing received: " + closed.group());
+        long closedAfterMicros = Long.parseLong(closed.group(7));
+        assertTrue(closedAfterMicros >= READ_TIMEOUT_MS * 1_000L, () -> "not before the read timeout: " + closed.group());
+        long silentWorker = Long.parseLong(closed.group(3));
         assertNotEquals(busyWorker.pid(), silentWorker, "the other worker served the silent client");
 
         long busyMillis = busyBroken.get(30, TimeUnit.SECONDS);

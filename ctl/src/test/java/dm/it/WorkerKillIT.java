@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +46,10 @@ class WorkerKillIT {
         victimClient.roundTrip(Echo.randomBytes(random, 5000));
         survivorClient.roundTrip(Echo.randomBytes(random, 5000));
 
-        // Which worker serves the victim: its 'new client connected' line carries the worker's pid and slot.
-        Matcher served = daemon.waitForLog("dm\\[(\\d+)\\] slot (\\d+): new client connected: 127\\.0\\.0\\.1:"
-                + victimClient.localPort() + "$", Duration.ofSeconds(10));
-        long victimPid = Long.parseLong(served.group(1));
-        int victimSlot = Integer.parseInt(served.group(2));
+        // Which worker serves the victim: dm-ctl status --threads names its client.
+        DaemonUnderTest.Serving served = daemon.awaitServing(victimClient.localPort(), Duration.ofSeconds(10));
+        long victimPid = served.pid();
+        int victimSlot = served.slot();
         assertEquals(Long.valueOf(victimPid), daemon.liveWorkersByLog().get(victimSlot), "victim pid is the slot's worker");
 
         // Connections that queue behind two busy workers; each reads its echo on its own thread.

@@ -68,12 +68,10 @@ class WorkerThreadsIT {
         assertEquals(16, busyRows, () -> "one busy row per thread:\n" + threads.stdout());
         assertListenerBlockingInEveryWorker(daemon);
 
-        // Which worker holds which client: its 'new client connected' line names both.
+        // Which worker holds which client: dm-ctl status --threads names both.
         Map<Integer, Long> workerOfPort = new HashMap<>();
         for (Echo client : held) {
-            Matcher line = daemon.waitForLog("dm\\[(\\d+)\\] slot \\d+: new client connected: 127\\.0\\.0\\.1:"
-                    + client.localPort() + "$", Duration.ofSeconds(10));
-            workerOfPort.put(client.localPort(), Long.parseLong(line.group(1)));
+            workerOfPort.put(client.localPort(), daemon.awaitServing(client.localPort(), Duration.ofSeconds(10)).pid());
         }
         long victim = workerOfPort.values().iterator().next();
         assertEquals(8, workerOfPort.values().stream().filter(p -> p == victim).count(), "8 clients per worker");

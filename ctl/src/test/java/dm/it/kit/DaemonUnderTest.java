@@ -184,6 +184,32 @@ public final class DaemonUnderTest implements AutoCloseable {
         return PoolStatus.parse(result.stdout());
     }
 
+    /** A thread of a worker busy with a client's connection, as dm-ctl status --threads shows it. */
+    public record Serving(int slot, int thread, long pid) {
+    }
+
+    private static final Pattern THREAD_ROW = Pattern.compile(
+            "^\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+busy\\s+\\d+\\s+(?:-|\\d+ ms)\\s+(\\S+)$");
+
+    /**
+     * Waits until dm-ctl status --threads shows a thread busy with the connection from
+     * 127.0.0.1:{@code clientPort}, and returns which (the log has no line per connection).
+     */
+    public Serving awaitServing(int clientPort, Duration timeout) {
+        return Await.value(timeout, () -> {
+            Exec.Result result = Exec.ctl(dir, config, "status", "--threads");
+            assertEquals(0, result.exitCode(), () -> "dm-ctl status --threads failed: " + result);
+            for (String row : result.stdout().split("\n")) {
+                Matcher m = THREAD_ROW.matcher(row);
+                if (m.matches() && m.group(4).equals("127.0.0.1:" + clientPort)) {
+                    return Optional.of(new Serving(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                            Long.parseLong(m.group(3))));
+                }
+            }
+            return Optional.empty();
+        }, "a worker thread busy with 127.0.0.1:" + clientPort + " in dm-ctl status --threads");
+    }
+
     /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. blocked in accept(). */
     public PoolStatus awaitIdleWorkers(int count, Duration timeout) {
         return Await.value(timeout, () -> {
