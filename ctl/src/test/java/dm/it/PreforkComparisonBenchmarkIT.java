@@ -27,6 +27,7 @@ import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Exec;
+import dm.it.kit.Figures;
 import dm.it.kit.LoadGenerator;
 import dm.it.kit.Ports;
 import dm.it.kit.Processes;
@@ -84,7 +85,7 @@ class PreforkComparisonBenchmarkIT {
         int runs = full ? 3 : 1;
         int seconds = full ? 5 : 1;
         LoadGenerator loadgen = LoadGenerator.build(dir);
-        String loadBefore = loadAverage();
+        String loadBefore = Figures.loadAverage();
         Reference reference = startReference(loadgen);
         try {
             Map<String, String> settings = dmSettings();
@@ -151,13 +152,8 @@ class PreforkComparisonBenchmarkIT {
     }
 
     /** conf/server.properties as shipped, with pool.min 8, pool.max 64 and the test's port and scoreboard. */
-    private Map<String, String> dmSettings() throws IOException {
-        Properties shipped = new Properties();
-        try (InputStream in = Files.newInputStream(Repo.root().resolve("conf/server.properties"))) {
-            shipped.load(in);
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        shipped.stringPropertyNames().stream().sorted().forEach(key -> settings.put(key, shipped.getProperty(key).strip()));
+    private Map<String, String> dmSettings() {
+        Map<String, String> settings = Repo.shippedSettings();
         settings.put("server.port", "0");
         settings.put("server.backlog", "" + BACKLOG);
         settings.put("pool.min", "8");
@@ -178,7 +174,7 @@ class PreforkComparisonBenchmarkIT {
         StringBuilder out = new StringBuilder();
         out.append(String.format("PreforkComparisonBenchmark: %s form, %d run(s) of %d s per row, dm and C interleaved,"
                 + " medians; 64-byte echo; load average %s (at the start: %s)%n", runs > 1 ? "full" : "short", runs, seconds,
-                loadAverage(), loadBefore));
+                Figures.loadAverage(), loadBefore));
         out.append(String.format("  dm: pool.min %s, pool.max %s, worker.threads %s, pool.min-spare %s, pool.max-spare %s,"
                 + " worker.class-archive %s, supervisor.tick-ms %s, worker.jvm-options %s (conf/server.properties"
                 + " otherwise); %d workers at the end%n", settings.get("pool.min"), settings.get("pool.max"),
@@ -212,13 +208,6 @@ class PreforkComparisonBenchmarkIT {
     }
 
     private static double median(List<LoadGenerator.Result> results, Function<LoadGenerator.Result, Double> figure) {
-        List<Double> values = new ArrayList<>(results.stream().map(figure).sorted().toList());
-        int n = values.size();
-        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-    }
-
-    private static String loadAverage() throws IOException {
-        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-        return fields[0] + " " + fields[1] + " " + fields[2];
+        return Figures.median(results.stream().map(figure).toList());
     }
 }

@@ -1,10 +1,15 @@
 package dm.it.kit;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** Where the checkout is, and how to start its launchers the way a user would. */
 public final class Repo {
@@ -19,6 +24,19 @@ public final class Repo {
             throw new IllegalStateException("no bin/dm-daemon under " + root + " (set -Ddm.repo)");
         }
         return root;
+    }
+
+    /** conf/server.properties as shipped: every key with its value, stripped, in key order. */
+    public static Map<String, String> shippedSettings() {
+        Properties shipped = new Properties();
+        try (InputStream in = Files.newInputStream(root().resolve("conf/server.properties"))) {
+            shipped.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        shipped.stringPropertyNames().stream().sorted().forEach(key -> settings.put(key, shipped.getProperty(key).strip()));
+        return settings;
     }
 
     public static String daemonLauncher() {
