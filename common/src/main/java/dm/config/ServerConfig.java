@@ -242,6 +242,10 @@ public final class ServerConfig {
         return get(Settings.POOL_MAX_SPARE);
     }
 
+    public int shrinkDelayMillis() {
+        return get(Settings.POOL_SHRINK_DELAY_MS);
+    }
+
     public int maxSpawnRate() {
         return get(Settings.POOL_MAX_SPAWN_RATE);
     }

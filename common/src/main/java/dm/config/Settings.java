@@ -87,6 +87,13 @@ public final class Settings {
                     + " 1, idle threads (Apache's MaxSpareThreads), and a whole idle worker goes only if pool.min-spare"
                     + " idle threads remain. Set it to pool.max x worker.threads to never shrink.");
 
+    public static final Setting<Integer> POOL_SHRINK_DELAY_MS = Setting.integer("pool.shrink-delay-ms", 10_000, 0,
+            3_600_000,
+            "How long idle workers (threads) must stay above pool.max-spare, at every tick without a break, before"
+                    + " the pool retires one; then one per tick while it lasts. A lull between bursts then costs no"
+                    + " worker that the next burst would have to boot again (a JVM boot costs about a second of CPU)."
+                    + " 0: retire at the first tick, as Apache does once a second.");
+
     public static final Setting<Integer> POOL_MAX_SPAWN_RATE = Setting.integer("pool.max-spawn-rate", 8, 1, 1024,
             "Workers started per tick while spares are short: 1 the first tick, doubling each tick after, up to this."
                     + " 1: one at a time.");
@@ -189,7 +196,7 @@ public final class Settings {
                     + " 127.0.0.1:9105. Costs no worker. Empty: off.");
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
-            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_MAX_SPAWN_RATE, POOL_MAX_BOOTING, SCOREBOARD_FILE, WORKER_HANDLER,
+            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_SHRINK_DELAY_MS, POOL_MAX_SPAWN_RATE, POOL_MAX_BOOTING, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_THREADS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS,
             WORKER_MAX_REQUESTS_JITTER, WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,

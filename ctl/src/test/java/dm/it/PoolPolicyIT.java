@@ -25,7 +25,8 @@ import dm.it.kit.WorkerCountSampler;
 
 /**
  * The pool policy of Apache prefork: while every worker is busy the spawn rate doubles per tick up to
- * pool.max-spawn-rate; idle workers beyond pool.max-spare are retired one per tick, never below pool.min.
+ * pool.max-spawn-rate; idle workers beyond pool.max-spare are retired one per tick, never below pool.min,
+ * once the surplus has lasted pool.shrink-delay-ms.
  */
 @ExtendWith(DmExtension.class)
 class PoolPolicyIT {
@@ -34,6 +35,7 @@ class PoolPolicyIT {
     static final int MAX_SPARE = 2;
     static final int MAX_SPAWN_RATE = 4;
     static final int TICK_MS = 100;
+    static final int SHRINK_DELAY_MS = 1_000;
     /** More clients than pool.max: every worker, old or new, finds a client waiting and is busy at once. */
     static final int CLIENTS = POOL_MAX + 4;
     static final String SPAWN = "supervisor: (\\d+) idle \\+ (\\d+) starting < pool\\.min-spare (\\d+) \\((\\d+) of (\\d+) busy\\):"
@@ -47,7 +49,7 @@ class PoolPolicyIT {
     void growthDoublesWhileEveryWorkerIsBusyAndIdleExtrasAreRetiredDownToPoolMin(Daemons daemons) throws Exception {
         DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "" + POOL_MIN, "pool.max", "" + POOL_MAX,
                 "pool.min-spare", "1", "pool.max-spare", "" + MAX_SPARE, "pool.max-spawn-rate", "" + MAX_SPAWN_RATE,
-                "supervisor.tick-ms", "" + TICK_MS));
+                "supervisor.tick-ms", "" + TICK_MS, "pool.shrink-delay-ms", "" + SHRINK_DELAY_MS));
         daemon.awaitIdleWorkers(POOL_MIN, Duration.ofSeconds(30));
 
         try (HeldClients clients = new HeldClients(daemon.port(), CLIENTS)) {
@@ -111,6 +113,7 @@ class PoolPolicyIT {
             int linesBeforeRelease = daemon.logLines().size();
             WorkerCountSampler sampler = WorkerCountSampler.start(daemon);
             long released = System.nanoTime();
+            long releasedMillis = System.currentTimeMillis();
             clients.release(Duration.ofSeconds(60));
             Await.until(Duration.ofSeconds(30), () -> LogTimes.find(tail(daemon, linesBeforeRelease), RETIRE).size()
                     >= POOL_MAX - POOL_MIN && daemon.workerProcesses().size() == POOL_MIN, "retirement down to pool.min");
@@ -130,6 +133,10 @@ class PoolPolicyIT {
                     sampler.samples());
             assertEquals(POOL_MAX - POOL_MIN, retires.size(), () -> "retirements, one per idle extra:\n"
                     + String.join("\n", after));
+            // Not before the surplus lasted pool.shrink-delay-ms: the workers were busy until the release.
+            long firstAfter = retires.get(0).millis() - releasedMillis;
+            assertTrue(firstAfter >= SHRINK_DELAY_MS - 1, "the first retirement " + firstAfter + " ms after the release,"
+                    + " before pool.shrink-delay-ms = " + SHRINK_DELAY_MS);
             // One per tick: a single gap can look short when the supervisor was descheduled before it logged (a busy
             // machine), but from the first retirement to the last at least (n - 1) ticks must pass.
             long span = retires.get(retires.size() - 1).millis() - retires.get(0).millis();

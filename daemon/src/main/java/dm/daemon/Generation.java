@@ -34,7 +34,8 @@ final class Generation {
         this.config = config;
         this.supervisorPid = supervisorPid;
         this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
-                config.maxSpawnRate(), config.workerThreads());
+                config.maxSpawnRate(), config.workerThreads(),
+                PoolPolicy.ticksFor(config.shrinkDelayMillis(), config.tickMillis()));
         List<String> options = new ArrayList<>();
         // java.home, not the process's own command: under jsvc that is jsvc, not java.
         options.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

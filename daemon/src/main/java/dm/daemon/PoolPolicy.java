@@ -7,7 +7,10 @@ package dm.daemon;
  * wave) by starting 1, 2, 4, ... whole workers on consecutive short ticks, up to
  * {@code maxSpawnRate}; retire one whole idle worker per tick while idle threads exceed
  * {@code maxSpare}, but only if {@code minSpare} idle threads remain without it (else the next tick
- * would start it again); never go below {@code min} or above {@code max} workers. With one thread
+ * would start it again), and only once that surplus has lasted {@code retireAfterTicks} ticks in a
+ * row (pool.shrink-delay-ms): short connections make the idle count of a single tick jump between
+ * none and nearly all, and a pool that shrank at each high sample booted the workers again at the
+ * next low one. Never go below {@code min} or above {@code max} workers. With one thread
  * per worker a thread is a worker and this is the prefork rule exactly. Pure logic, no clock: the
  * supervisor calls it once per tick.
  */
@@ -24,14 +27,23 @@ final class PoolPolicy {
     private final int maxSpare;
     private final int maxSpawnRate;
     private final int threadsPerWorker;
+    private final int retireAfterTicks;
     private int spawnRate = 1;
+    private int surplusTicks;
 
     PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate) {
         this(min, max, minSpare, maxSpare, maxSpawnRate, 1);
     }
 
     PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate, int threadsPerWorker) {
+        this(min, max, minSpare, maxSpare, maxSpawnRate, threadsPerWorker, 1);
+    }
+
+    /** @param retireAfterTicks ticks in a row with a surplus before the first retirement: 1 retires at once */
+    PoolPolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate, int threadsPerWorker,
+            int retireAfterTicks) {
         this.threadsPerWorker = threadsPerWorker;
+        this.retireAfterTicks = Math.max(1, retireAfterTicks);
         this.min = min;
         this.max = max;
         this.minSpare = minSpare;
@@ -48,9 +60,11 @@ final class PoolPolicy {
      */
     Decision decide(int live, int leaving, int idle, int starting) {
         if (live < min) {
+            surplusTicks = 0;
             return new Decision(min - live, false, false);
         }
         if (idle + starting < minSpare) {
+            surplusTicks = 0;
             if (live >= max) {
                 // Worth a warning only when connections really wait: every worker busy.
                 return new Decision(0, false, idle == 0 && starting == 0);
@@ -63,8 +77,18 @@ final class PoolPolicy {
             spawnRate = 1; // demand met by workers that accept: the next shortage starts small again
         }
         if (idle > maxSpare && idle - threadsPerWorker >= minSpare && live - leaving > min) {
-            return new Decision(0, true, false);
+            surplusTicks++;
+            if (surplusTicks >= retireAfterTicks) {
+                return new Decision(0, true, false);
+            }
+            return Decision.NOTHING;
         }
+        surplusTicks = 0;
         return Decision.NOTHING;
+    }
+
+    /** The ticks in a row with a surplus after which it has lasted {@code delayMillis}: the first of them counts 0. */
+    static int ticksFor(int delayMillis, int tickMillis) {
+        return 1 + (delayMillis + tickMillis - 1) / tickMillis;
     }
 }

@@ -42,6 +42,7 @@ final class LoopHarness implements AutoCloseable {
         this.settings = new TreeMap<>(Map.of(
                 "pool.min", "2", "pool.max", "8", "pool.min-spare", "1", "pool.max-spare", "4",
                 "supervisor.tick-ms", "100", "worker.class-archive", "false", "pool.max-booting", "64",
+                "pool.shrink-delay-ms", "0",
                 "scoreboard.file", directory.resolve("scoreboard").toString()));
         settings.putAll(overrides);
         writeConfig();

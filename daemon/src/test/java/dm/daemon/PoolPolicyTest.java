@@ -90,4 +90,35 @@ class PoolPolicyTest {
             assertEquals(prefork.decide(6, 0, idle, 0), threads.decide(6, 0, idle, 0), "idle " + idle);
         }
     }
+
+    @Test
+    void aSurplusMustLastTheShrinkDelayAtEveryTickBeforeAWorkerRetires() {
+        int ticks = PoolPolicy.ticksFor(1_000, 200);
+        assertEquals(6, ticks, "the first tick with a surplus, then 5 more: 1000 ms later");
+        PoolPolicy policy = new PoolPolicy(2, 10, 1, 2, 8, 1, ticks);
+        for (int tick = 1; tick < ticks; tick++) {
+            assertFalse(policy.decide(6, 0, 5, 0).retireOne(), "tick " + tick + ": the surplus has not lasted yet");
+        }
+        assertTrue(policy.decide(6, 0, 5, 0).retireOne(), "it has lasted 1000 ms");
+        assertTrue(policy.decide(5, 0, 4, 0).retireOne(), "then one per tick while it lasts");
+    }
+
+    @Test
+    void oneTickWithoutASurplusStartsTheShrinkDelayAgain() {
+        PoolPolicy policy = new PoolPolicy(2, 10, 1, 2, 8, 1, 3);
+        assertFalse(policy.decide(6, 0, 5, 0).retireOne());
+        assertFalse(policy.decide(6, 0, 5, 0).retireOne());
+        assertFalse(policy.decide(6, 0, 1, 0).retireOne(), "short connections: this tick saw most workers busy");
+        assertFalse(policy.decide(6, 0, 5, 0).retireOne(), "counting again from 1");
+        assertFalse(policy.decide(6, 0, 5, 0).retireOne());
+        assertTrue(policy.decide(6, 0, 5, 0).retireOne());
+        assertFalse(new PoolPolicy(2, 10, 1, 2, 8, 1, 3).decide(6, 0, 0, 0).retireOne());
+    }
+
+    @Test
+    void noShrinkDelayRetiresAtTheFirstTick() {
+        assertEquals(1, PoolPolicy.ticksFor(0, 200));
+        assertEquals(2, PoolPolicy.ticksFor(1, 200), "any delay waits at least one tick more");
+        assertTrue(new PoolPolicy(2, 10, 1, 2, 8, 1, PoolPolicy.ticksFor(0, 200)).decide(6, 0, 5, 0).retireOne());
+    }
 }
