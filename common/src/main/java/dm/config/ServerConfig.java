@@ -238,7 +238,6 @@ public final class ServerConfig {
         return get(Settings.POOL_MAX_SPAWN_RATE);
     }
 
-    /** pool.max-booting, with 0 taken as the machine's cores. */
     /**
      * pool.max-booting; at 0 (the default) as many as the machine has cores, but one while no worker
      * of the pool accepts: the first accepts after one boot's time instead of when its batch does.

@@ -15,9 +15,9 @@ import dm.scoreboard.WorkerState;
  * together on two cores share them until all are nearly done, so the first accepts only when
  * the last does; two at a time, the first two accept after one boot's time and the last no later
  * than before. By default, while no worker accepts (the daemon's start), one boots alone: two
- * sharing two cores with the supervisor and the JIT took 1.5 to 3 times as long to the first
- * accepting (BootBenchmarkIT), and the service is down until then. Due slots that wait are started, lowest first, as soon as a booting worker accepts
- * or dies. The replacement of a worker that served and died unasked never waits: it restores
+ * sharing the cores with the supervisor and the JIT took about 1.5 times as long to the first
+ * accepting (BootOrderBenchmarkIT), and the service is down until then. Due slots that wait are
+ * started, lowest first, as soon as a booting worker accepts or dies. The replacement of a worker that served and died unasked never waits: it restores
  * capacity the pool had (Pool.replaceLost).
  */
 final class Spawner {
