@@ -250,10 +250,16 @@ public final class ServerConfig {
         return get(Settings.POOL_MAX_SPAWN_RATE);
     }
 
-    /** pool.max-booting, with 0 taken as the machine's cores. */
-    public int maxBooting() {
+    /**
+     * pool.max-booting; at 0 (the default) as many as the machine has cores, but one while no worker
+     * of the pool accepts: the first accepts after one boot's time instead of when its batch does.
+     */
+    public int maxBooting(boolean anyWorkerAccepts) {
         int max = get(Settings.POOL_MAX_BOOTING);
-        return max > 0 ? max : Runtime.getRuntime().availableProcessors();
+        if (max > 0) {
+            return max;
+        }
+        return anyWorkerAccepts ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     public boolean classArchive() {

@@ -101,7 +101,8 @@ public final class Settings {
     public static final Setting<Integer> POOL_MAX_BOOTING = Setting.integer("pool.max-booting", 0, 0, 4096,
             "Most worker JVMs booting at the same time (started, not yet accepting); the others wait their turn, so"
                     + " that on few cores the first of many accepts sooner instead of all sharing the CPU until"
-                    + " the end. 0: as many as the machine has cores.");
+                    + " the end. 0: as many as the machine has cores, and one alone while no worker accepts yet (at the"
+                    + " daemon's start), so that the service is up after one boot's time.");
 
     public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
             "Start workers from a class archive that the first worker writes beside the scoreboard (an AOT"

@@ -14,8 +14,10 @@ import dm.scoreboard.WorkerState;
  * pool.max-booting (the machine's cores by default). A JVM's boot is CPU work: eight started
  * together on two cores share them until all are nearly done, so the first accepts only when
  * the last does; two at a time, the first two accept after one boot's time and the last no later
- * than before. Due slots that wait are started, lowest first, as soon as a booting worker accepts
- * or dies. The replacement of a worker that served and died unasked never waits: it restores
+ * than before. By default, while no worker accepts (the daemon's start), one boots alone: two
+ * sharing the cores with the supervisor and the JIT took about 1.5 times as long to the first
+ * accepting (BootOrderBenchmarkIT), and the service is down until then. Due slots that wait are
+ * started, lowest first, as soon as a booting worker accepts or dies. The replacement of a worker that served and died unasked never waits: it restores
  * capacity the pool had (Pool.replaceLost).
  */
 final class Spawner {
@@ -45,7 +47,7 @@ final class Spawner {
             return; // the idle loop's every turn: no count of booting workers, no look at the machine's cores
         }
         int booting = booting();
-        int maxBooting = generation.config().maxBooting();
+        int maxBooting = generation.config().maxBooting(anyAccepts());
         for (PoolSlot slot : pool.slots()) {
             if (slot.replacementDueBy(now)) {
                 if (booting >= maxBooting && !slot.replacesLostWorker()) {
@@ -62,6 +64,19 @@ final class Spawner {
         for (PoolSlot slot : pool.slots()) {
             if (slot.replacementDueBy(now)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some worker of the pool accepts (not at the daemon's start, nor once every worker was lost). */
+    private boolean anyAccepts() {
+        for (PoolSlot slot : pool.slots()) {
+            if (slot.worker != null) {
+                WorkerState state = pool.state(slot.worker);
+                if (state == WorkerState.IDLE || state == WorkerState.BUSY) {
+                    return true;
+                }
             }
         }
         return false;

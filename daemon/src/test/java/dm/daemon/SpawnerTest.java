@@ -43,6 +43,23 @@ class SpawnerTest {
     }
 
     @Test
+    void byDefaultOneBootsAloneUntilAWorkerAcceptsThenAsManyAsTheMachineHasCores() throws Exception {
+        try (LoopHarness loop = new LoopHarness(directory, Map.of("pool.min", "6", "pool.max", "8",
+                "pool.min-spare", "0", "pool.max-booting", "0"))) {
+            loop.turn();
+            assertEquals(List.of(0), slots(loop), "none accepts yet: the first boots alone");
+            loop.launcher.inSlot(0).exit(ExitCodes.WORKER_LEFT);
+            loop.clock.advanceMillis(1_000); // past any crash back-off
+            loop.turn();
+            assertEquals(1, loop.live(), "still none accepts: one at a time");
+            loop.launcher.allAccept();
+            loop.turn();
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertEquals(Math.min(6, 1 + cores), loop.live(), "one accepts: then the cores' worth boot together");
+        }
+    }
+
+    @Test
     void aServingWorkerThatDiesIsReplacedAtOnceEvenWhileOthersWaitTheirTurn() throws Exception {
         try (LoopHarness loop = new LoopHarness(directory, Map.of("pool.min", "3", "pool.max", "8",
                 "pool.min-spare", "0", "pool.max-booting", "1", "worker.min-uptime-ms", "1000"))) {
