@@ -22,6 +22,7 @@ import dm.it.kit.EchoLoad;
 import dm.it.kit.Exec;
 import dm.it.kit.LogTimes;
 import dm.it.kit.PoolStatus;
+import dm.it.kit.Processes;
 
 /**
  * Workers killed at random (the kernel's OOM killer in a bad minute), booting ones too, under
@@ -64,9 +65,8 @@ class FaultCampaignIT {
                 List<ProcessHandle> workers = daemon.workerProcesses();
                 if (!workers.isEmpty()) {
                     ProcessHandle victim = workers.get(random.nextInt(workers.size()));
-                    boolean young = victim.info().startInstant()
-                            .map(started -> Duration.between(started, java.time.Instant.now()).toMillis() < 1000)
-                            .orElse(false);
+                    long age = Processes.ageMillis(victim.pid());
+                    boolean young = age >= 0 && age < 1000;
                     if (victim.destroyForcibly()) {
                         kills++;
                         if (young) {
