@@ -3,8 +3,6 @@ package dm.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Exec;
+import dm.it.kit.Figures;
 import dm.it.kit.LogTimes;
 
 /**
@@ -64,7 +63,7 @@ class BootOrderBenchmarkIT {
                 accepting(lines).forEach(hit -> after.add(hit.millis() - firstSpawn));
                 System.out.printf("BootOrderBenchmarkIT: JDK %d, %d cores, load average %s, pool.max-booting %s: %d workers"
                         + " started together: first accepting %d ms after the first spawn, last %d ms %s%n",
-                        Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), loadAverage(), maxBooting,
+                        Runtime.version().feature(), Runtime.getRuntime().availableProcessors(), Figures.loadAverage(), maxBooting,
                         AT_ONCE, after.get(0), after.get(after.size() - 1), after);
                 assertEquals(AT_ONCE, after.size());
                 stop(daemon);
@@ -79,13 +78,5 @@ class BootOrderBenchmarkIT {
     private void stop(DaemonUnderTest daemon) {
         assertEquals(0, Exec.ctl(dir, daemon.config(), "-fdown").exitCode());
         daemon.awaitExit(TIMEOUT);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "?";
-        }
     }
 }

@@ -17,8 +17,8 @@ import dm.scoreboard.WorkerState;
  * than before. By default, while no worker accepts (the daemon's start), one boots alone: two
  * sharing the cores with the supervisor and the JIT took about 1.5 times as long to the first
  * accepting (BootOrderBenchmarkIT), and the service is down until then. Due slots that wait are
- * started, lowest first, as soon as a booting worker accepts or dies. The replacement of a worker that served and died unasked never waits: it restores
- * capacity the pool had (Pool.replaceLost).
+ * started, lowest first, as soon as a booting worker accepts or dies. The replacement of a worker
+ * that served and died unasked never waits: it restores capacity the pool had (Pool.replaceLost).
  */
 final class Spawner {
     private static final Logger log = LoggerFactory.getLogger("supervisor");

@@ -15,7 +15,8 @@ import dm.scoreboard.ScoreboardException;
 
 /**
  * Everything that can be known about a start without serving: the handler and class path, the
- * place of the scoreboard and of the access log, the worker JVM's options, and (for {@code --check}) the address.
+ * places of the scoreboard and of the access log, the worker JVM's options, and (for
+ * {@code --check}) the address.
  * {@code dm-daemon --check} reports every problem it finds, one line each; the daemon's own start
  * ({@link #beforeStart}) refuses on the first one, with the same line and exit code, before it
  * takes the lock, the socket or the scoreboard. Exit code 1 is left for what no check could see.

@@ -7,6 +7,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.ZoneId;
 
 import org.slf4j.Logger;
 
@@ -53,7 +54,7 @@ final class AcceptLoop extends Thread {
         this.timeouts = timeouts;
         this.accessLog = accessLog;
         this.accessLogLine = accessLog == null ? null
-                : new AccessLogLine(java.time.ZoneId.systemDefault(), slot.index(), worker.pid(), index);
+                : new AccessLogLine(ZoneId.systemDefault(), slot.index(), worker.pid(), index);
         this.log = worker.log();
         record.setState(WorkerState.IDLE); // before the worker says it accepts, so that no tick counts it as neither
         // An Error out of a connection (out of memory, an internal error) ends the whole JVM, as it

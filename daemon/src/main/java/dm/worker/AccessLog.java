@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * none goes through the supervisor. A log rotated away (logrotate's create) is written on by the
  * workers until they are replaced: dm-ctl -restart reopens it, or rotate with copytruncate.
  */
-final class AccessLog implements AutoCloseable {
+final class AccessLog {
     private final Path file;
     private final FileChannel channel;
     private final Logger log;
@@ -49,10 +49,5 @@ final class AccessLog implements AutoCloseable {
                 log.warn("cannot write the access log {}: {} (lines are lost until it works again)", file, e.getMessage());
             }
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        channel.close();
     }
 }

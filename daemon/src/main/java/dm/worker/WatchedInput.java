@@ -15,6 +15,7 @@ final class WatchedInput extends InputStream {
     private final InputStream in;
     private final ReadWatch watch;
     private final ReadTimeouts timeouts;
+    private final byte[] one = new byte[1];
     private boolean received;
     private long bytes;
 
@@ -36,7 +37,6 @@ final class WatchedInput extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

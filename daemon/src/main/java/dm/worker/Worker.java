@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,7 +79,7 @@ final class Worker implements WorkerContext {
         }
 
         AcceptLoop[] loops = new AcceptLoop[threads];
-        java.util.List<ReadWatch> reads = new java.util.ArrayList<>();
+        List<ReadWatch> reads = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts, accessLog);
             reads.add(loops[t].readWatch());
