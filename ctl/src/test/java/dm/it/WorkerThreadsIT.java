@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,12 +35,15 @@ import dm.it.kit.PoolStatus;
 
 /**
  * worker.threads (issue 10) with real worker JVMs: several connections per worker, each thread
- * blocking in accept() on the shared blocking socket; what a kill -9, -restart and -wdown cost.
+ * waiting for one in its own epoll instance on the shared socket; what a kill -9, -restart and -wdown cost.
  */
 @ExtendWith(DmExtension.class)
 class WorkerThreadsIT {
     private static final Pattern FLAGS = Pattern.compile("(?m)^flags:\\s+([0-7]+)$");
     private static final int O_NONBLOCK = 04000;
+    /** An epoll instance's line in /proc/PID/fdinfo for a watched fd 0: its events, in hex. */
+    private static final Pattern WATCHES_FD_0 = Pattern.compile("(?m)^tfd:\\s+0\\s+events:\\s*([0-9a-f]+)");
+    private static final long EPOLLEXCLUSIVE = 1L << 28;
 
     @TempDir
     Path dir;
@@ -66,7 +71,7 @@ class WorkerThreadsIT {
         assertEquals(0, threads.exitCode(), () -> "status --threads: " + threads);
         long busyRows = threads.stdout().lines().filter(l -> l.matches("^\\s*\\d+\\s+\\d+\\s+\\d+\\s+busy\\s+1\\s+\\d+ ms\\s+127\\.0\\.0\\.1:\\d+$")).count();
         assertEquals(16, busyRows, () -> "one busy row per thread:\n" + threads.stdout());
-        assertListenerBlockingInEveryWorker(daemon);
+        assertThreadsWaitInEpollInEveryWorker(daemon, 4);
 
         // Which worker holds which client: dm-ctl status --threads names both.
         Map<Integer, Long> workerOfPort = new HashMap<>();
@@ -129,12 +134,12 @@ class WorkerThreadsIT {
         awaitIdleThreads(daemon, 8);
         try (EchoLoad load = new EchoLoad(daemon.port(), 6, 30_000)) {
             Await.until(Duration.ofSeconds(30), () -> load.successes() >= 200, "200 echoes before the restart");
-            assertListenerBlockingInEveryWorker(daemon);
+            assertThreadsWaitInEpollInEveryWorker(daemon, 4);
             Exec.Result restart = Exec.ctl(dir, daemon.config(), "-restart");
             assertEquals(0, restart.exitCode(), () -> "dm-ctl -restart: " + restart);
             int afterRestart = load.successes();
             Await.until(Duration.ofSeconds(30), () -> load.successes() >= afterRestart + 200, "echoes after the restart");
-            assertListenerBlockingInEveryWorker(daemon);
+            assertThreadsWaitInEpollInEveryWorker(daemon, 4);
             assertEquals(List.of(), load.failures(), "failed connections during -restart");
             System.out.printf("WorkerThreadsIT: -restart under load (6 clients, 2 workers x 4 threads): %d echoes,"
                     + " 0 failed%n", load.successes());
@@ -171,25 +176,36 @@ class WorkerThreadsIT {
     }
 
     /**
-     * The shared listening socket is fd 0 of every worker; its file status flags must not carry
-     * O_NONBLOCK (04000): a virtual thread in accept(), or anything else, setting it would make every
-     * other worker's accept() return EAGAIN.
+     * How every worker's threads wait for a connection (AcceptWait): each in its own epoll instance
+     * that watches the listening socket, fd 0, with EPOLLEXCLUSIVE, which is what makes the kernel
+     * hand a connection to the first idle thread of the oldest worker; and fd 0 is non-blocking, so
+     * that a thread woken with another and beaten to the connection gets EAGAIN and waits again
+     * instead of blocking in accept().
      */
-    private static void assertListenerBlockingInEveryWorker(DaemonUnderTest daemon) throws IOException {
+    private static void assertThreadsWaitInEpollInEveryWorker(DaemonUnderTest daemon, int threads) throws IOException {
         List<ProcessHandle> workers = daemon.workerProcesses();
         assertTrue(!workers.isEmpty(), "workers to look at");
         for (ProcessHandle worker : workers) {
-            String fdinfo;
-            try {
-                fdinfo = Files.readString(Path.of("/proc", Long.toString(worker.pid()), "fdinfo", "0"));
+            Path fdinfo = Path.of("/proc", Long.toString(worker.pid()), "fdinfo");
+            String listener;
+            int waits = 0;
+            try (Stream<Path> fds = Files.list(fdinfo)) {
+                listener = Files.readString(fdinfo.resolve("0"));
+                for (Path fd : fds.collect(Collectors.toList())) {
+                    Matcher watch = WATCHES_FD_0.matcher(Files.readString(fd));
+                    if (watch.find() && (Long.parseLong(watch.group(1), 16) & EPOLLEXCLUSIVE) != 0) {
+                        waits++;
+                    }
+                }
             } catch (IOException e) {
                 continue; // it has just exited (a restart)
             }
-            Matcher flags = FLAGS.matcher(fdinfo);
-            assertTrue(flags.find(), () -> "flags line in /proc/" + worker.pid() + "/fdinfo/0:\n" + fdinfo);
+            Matcher flags = FLAGS.matcher(listener);
+            assertTrue(flags.find(), () -> "flags line in " + fdinfo + "/0:\n" + listener);
             int value = Integer.parseInt(flags.group(1), 8);
-            assertEquals(0, value & O_NONBLOCK, () -> "O_NONBLOCK set on the listening socket in worker " + worker.pid()
-                    + ": flags " + flags.group(1));
+            assertEquals(O_NONBLOCK, value & O_NONBLOCK, () -> "O_NONBLOCK not set on the listening socket in worker "
+                    + worker.pid() + ": flags " + flags.group(1));
+            assertEquals(threads, waits, () -> "epoll instances watching fd 0 with EPOLLEXCLUSIVE in worker " + worker.pid());
         }
     }
 }

@@ -23,16 +23,18 @@ import dm.text.Shown;
 /**
  * One of a worker's worker.threads accepting threads, the loop of Apache prefork's
  * {@code child_main()} per thread: leave if told to; accept; busy; count; run the handler; close;
- * idle; again. Each is a platform thread blocking in accept() on the inherited, blocking listening
- * socket, so that the kernel hands each connection to exactly one waiting thread of one worker.
- * Never a virtual thread: one blocking in accept() would switch the shared socket to non-blocking
- * mode, for every worker. Its own scoreboard record is written by it alone.
+ * idle; again. Each is a platform thread that waits for a connection in its own {@link AcceptWait}
+ * (the first idle thread of the oldest worker gets it), or, without epoll, blocks in accept() on
+ * the inherited listening socket. Never a virtual thread: those park in the JDK's own poller, which
+ * knows nothing of that order. Its own scoreboard record is written by it alone.
  */
 final class AcceptLoop extends Thread {
     private final Worker worker;
     private final Slot slot;
     private final ThreadSlot record;
     private final ServerSocketChannel listener;
+    /** Null: the listening socket is blocking, and this thread waits in accept(). */
+    private final AcceptWait acceptWait;
     private final Control control;
     private final LoadedHandler handler;
     private final ReadTimeouts timeouts;
@@ -42,13 +44,14 @@ final class AcceptLoop extends Thread {
     private final AccessLogLine accessLogLine;
     private final Logger log;
 
-    AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, Control control,
-            LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
+    AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, AcceptWait acceptWait,
+            Control control, LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
         super("accept-" + index);
         this.worker = worker;
         this.slot = slot;
         this.record = slot.thread(index);
         this.listener = listener;
+        this.acceptWait = acceptWait;
         this.control = control;
         this.handler = handler;
         this.timeouts = timeouts;
@@ -72,6 +75,9 @@ final class AcceptLoop extends Thread {
         while (slot.request() == ShutdownRequest.NORMAL && !worker.retiring()) {
             SocketChannel connection;
             try {
+                if (acceptWait != null) {
+                    acceptWait.await();
+                }
                 connection = listener.accept();
             } catch (ClosedChannelException e) {
                 break; // closed by the watchdog (asked to leave) or by worker.max-requests: accept nothing more
@@ -79,11 +85,17 @@ final class AcceptLoop extends Thread {
                 log.warn("accept failed: {}", e.getMessage());
                 continue;
             }
+            if (connection == null) {
+                continue; // another thread was woken too and got it first
+            }
             long calls = serve(connection);
             if (maxCalls > 0 && calls >= maxCalls) {
                 worker.reachedMaxCalls(calls);
                 break;
             }
+        }
+        if (acceptWait != null) {
+            acceptWait.close();
         }
         record.setState(WorkerState.EXITING);
     }

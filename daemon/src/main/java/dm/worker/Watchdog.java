@@ -1,7 +1,5 @@
 package dm.worker;
 
-import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 
 import dm.ExitCodes;
@@ -11,23 +9,22 @@ import dm.scoreboard.Slot;
 /**
  * The worker's second thread. It ends the worker when the supervisor is gone (a worker must never
  * outlive it: orphans keep the port bound); when the supervisor asks the worker to leave, it
- * closes the listening channel so that an idle worker blocked in accept() wakes up (safe against
- * a connection that accept() has just returned: that one is still served); and it cuts the reads
+ * wakes the idle threads to accept nothing more ({@link Worker#stopAccepting()}); and it cuts the reads
  * that are past their read timeout ({@link ReadWatch}).
  */
 final class Watchdog extends Thread {
     static final long PERIOD_MILLIS = 100;
 
+    private final Worker worker;
     private final Slot slot;
-    private final ServerSocketChannel listener;
     private final long supervisorPid;
     private final List<ReadWatch> reads;
 
-    Watchdog(Slot slot, ServerSocketChannel listener, long supervisorPid, List<ReadWatch> reads) {
+    Watchdog(Worker worker, Slot slot, long supervisorPid, List<ReadWatch> reads) {
         super("watchdog");
         setDaemon(true);
+        this.worker = worker;
         this.slot = slot;
-        this.listener = listener;
         this.supervisorPid = supervisorPid;
         this.reads = List.copyOf(reads);
     }
@@ -38,12 +35,8 @@ final class Watchdog extends Thread {
             if (!supervisorAlive()) {
                 Runtime.getRuntime().halt(ExitCodes.WORKER_ORPHANED);
             }
-            if (slot.request() != ShutdownRequest.NORMAL && listener.isOpen()) {
-                try {
-                    OutputKeeper.close(listener);
-                } catch (IOException ignored) {
-                    // the worker leaves anyway once its current connection ends
-                }
+            if (slot.request() != ShutdownRequest.NORMAL) {
+                worker.stopAccepting();
             }
             for (ReadWatch read : reads) {
                 read.expireOverdueRead();

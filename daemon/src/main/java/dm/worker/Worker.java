@@ -45,6 +45,8 @@ final class Worker implements WorkerContext {
     private final AtomicBoolean retiring = new AtomicBoolean();
     private Slot slot;
     private ServerSocketChannel listener;
+    /** Null when the threads block in accept() (no epoll here). */
+    private AcceptWakeup acceptWakeup;
     private int threads = 1;
 
     Worker(Path configFile, int slotIndex, long supervisorPid) {
@@ -78,13 +80,15 @@ final class Worker implements WorkerContext {
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
+        AcceptWait[] waits = acceptWaits();
         AcceptLoop[] loops = new AcceptLoop[threads];
         List<ReadWatch> reads = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            loops[t] = new AcceptLoop(this, slot, t, listener, scoreboard.control(), handler, readTimeouts, accessLog);
+            loops[t] = new AcceptLoop(this, slot, t, listener, waits == null ? null : waits[t], scoreboard.control(),
+                    handler, readTimeouts, accessLog);
             reads.add(loops[t].readWatch());
         }
-        new Watchdog(slot, listener, supervisorPid, reads).start();
+        new Watchdog(this, slot, supervisorPid, reads).start();
         long bootMillis = millisSinceStart();
         if (bootMillis >= 0) {
             slot.observeBoot(bootMillis);
@@ -125,13 +129,63 @@ final class Worker implements WorkerContext {
             slot.setState(WorkerState.EXITING);
             log.info("served {} connections (worker.max-requests): leaving once my replacement is ready", calls);
             if (threads > 1) {
-                try {
-                    listener.close();
-                } catch (IOException ignored) {
-                    // the other threads still see retiring() after their connection
-                }
+                stopAccepting();
             }
         }
+    }
+
+    /**
+     * Wakes every thread waiting for a connection, to accept nothing more. Closing our copy of the
+     * listening socket wakes those blocked in accept() and fails any later accept(); the wakeup
+     * those waiting in {@link AcceptWait}. A connection accept() has just returned is still served.
+     */
+    synchronized void stopAccepting() {
+        if (!listener.isOpen()) {
+            return;
+        }
+        try {
+            OutputKeeper.close(listener);
+        } catch (IOException ignored) {
+            // the threads still see retiring() or the supervisor's request after their connection
+        }
+        if (acceptWakeup != null) {
+            acceptWakeup.wakeAll();
+        }
+    }
+
+    /**
+     * Each thread's {@link AcceptWait}, with the listening socket switched to non-blocking for them;
+     * null, leaving it blocking, when this kernel or JNA cannot give all of them one.
+     */
+    private AcceptWait[] acceptWaits() {
+        AcceptWakeup wakeup = AcceptWakeup.create();
+        if (wakeup == null) {
+            log.warn("epoll is not available: threads wait in accept(), which hands connections to the longest idle");
+            return null;
+        }
+        AcceptWait[] waits = new AcceptWait[threads];
+        for (int t = 0; t < threads; t++) {
+            waits[t] = AcceptWait.open(0, wakeup);
+            if (waits[t] == null) {
+                log.warn("epoll refused the listening socket: threads wait in accept(), which hands connections to the"
+                        + " longest idle");
+                for (int i = 0; i < t; i++) {
+                    waits[i].close();
+                }
+                return null;
+            }
+        }
+        try {
+            listener.configureBlocking(false);
+        } catch (IOException e) {
+            log.warn("cannot make the listening socket non-blocking ({}): threads wait in accept()", e.getMessage());
+            for (AcceptWait wait : waits) {
+                wait.close();
+            }
+            return null;
+        }
+        acceptWakeup = wakeup;
+        return waits;
     }
 
     private static void joinUninterruptibly(Thread thread) {
