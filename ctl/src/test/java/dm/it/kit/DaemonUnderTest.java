@@ -210,7 +210,7 @@ public final class DaemonUnderTest implements AutoCloseable {
         }, "a worker thread busy with 127.0.0.1:" + clientPort + " in dm-ctl status --threads");
     }
 
-    /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. blocked in accept(). */
+    /** Waits (through dm-ctl status) until {@code count} workers are idle, i.e. waiting for connections. */
     public PoolStatus awaitIdleWorkers(int count, Duration timeout) {
         return Await.value(timeout, () -> {
             PoolStatus status = status();
