@@ -64,7 +64,7 @@ public final class Settings {
                     + " drop -XX:TieredStopAtLevel=1 for CPU-heavy handlers, raise -Xmx for handlers that hold much data.");
 
     public static final Setting<Integer> WORKER_THREADS = Setting.integer("worker.threads", 1, 1, 1024,
-            "Connections each worker JVM serves at once: that many threads, each blocking in accept() on the"
+            "Connections each worker JVM serves at once: that many threads, each waiting for connections on the"
                     + " shared socket (Apache's ThreadsPerChild). A crash or an out-of-memory costs the connections of"
                     + " that one worker. With more than 1, pool.min-spare and pool.max-spare count idle threads, the"
                     + " handler is called from several threads at once, and pool.max x worker.threads connections can"
