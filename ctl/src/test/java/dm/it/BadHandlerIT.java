@@ -192,6 +192,11 @@ class BadHandlerIT {
         missingJar.put("worker.classpath", dir.resolve("no-such.jar").toString());
         assertRestartRefused(daemon, missingJar, workers, "worker.classpath: " + dir.resolve("no-such.jar") + " does not exist");
 
+        Map<String, String> badJvmOption = new HashMap<>(good);
+        badJvmOption.put("worker.jvm-options", "-Xmx64m -XX:+NoSuchOption");
+        assertRestartRefused(daemon, badJvmOption, workers, "worker.jvm-options = '-Xmx64m -XX:+NoSuchOption': the JVM"
+                + " refuses them: Unrecognized VM option 'NoSuchOption'");
+
         // Fixed again, the restart goes through: the refusals left nothing stuck.
         DaemonUnderTest.writeConfig(dir, "server.properties", good);
         Exec.Result restart = Exec.ctl(dir, daemon.config(), "-restart");

@@ -14,8 +14,8 @@ import dm.config.Settings;
 
 /**
  * A restart reads the configuration file again, like a reload of Apache or PHP-FPM. An invalid
- * file refuses the restart and the workers keep running as they are: a typo must not take the
- * service down. The socket and the scoreboard stay as they are until the whole daemon restarts.
+ * file, or worker.jvm-options the JVM refuses, refuses the restart and the workers keep running as
+ * they are: a typo must not take the service down. The socket and the scoreboard stay as they are until the whole daemon restarts.
  */
 final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
@@ -40,6 +40,14 @@ final class ConfigReload {
             Optional<StartupProblem> accessLog = AccessLogPlace.check(read);
             if (accessLog.isPresent()) {
                 throw new ConfigException(accessLog.get().message());
+            }
+            // Proved by starting java once, as at the daemon's start; only when they changed, since
+            // that takes the supervisor's loop a few hundred milliseconds.
+            if (!read.workerJvmOptions().equals(current.workerJvmOptions())) {
+                Optional<StartupProblem> jvmOptions = JvmOptionsCheck.check(read);
+                if (jvmOptions.isPresent()) {
+                    throw new ConfigException(jvmOptions.get().message());
+                }
             }
             for (Setting<?> setting : FIXED_WHILE_RUNNING) {
                 if (!read.get(setting).equals(current.get(setting))) {
