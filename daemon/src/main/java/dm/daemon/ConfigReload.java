@@ -15,7 +15,8 @@ import dm.config.Settings;
 /**
  * A restart reads the configuration file again, like a reload of Apache or PHP-FPM. An invalid
  * file, or worker.jvm-options the JVM refuses, refuses the restart and the workers keep running as
- * they are: a typo must not take the service down. The socket and the scoreboard stay as they are until the whole daemon restarts.
+ * they are: a typo must not take the service down. The socket and the scoreboard stay as they are
+ * until the whole daemon restarts.
  */
 final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger("supervisor");
