@@ -37,18 +37,9 @@ final class ConfigReload {
         List<String> ignored = new ArrayList<>();
         try {
             ServerConfig read = ServerConfig.load(current.file());
-            Preflight.check(read);
-            Optional<StartupProblem> accessLog = AccessLogPlace.check(read);
-            if (accessLog.isPresent()) {
-                throw new ConfigException(accessLog.get().message());
-            }
-            // Proved by starting java once, as at the daemon's start; only when they changed, since
-            // that takes the supervisor's loop a few hundred milliseconds.
-            if (!read.workerJvmOptions().equals(current.workerJvmOptions())) {
-                Optional<StartupProblem> jvmOptions = JvmOptionsCheck.check(read);
-                if (jvmOptions.isPresent()) {
-                    throw new ConfigException(jvmOptions.get().message());
-                }
+            Optional<StartupProblem> problem = StartupCheck.beforeRestart(read, current);
+            if (problem.isPresent()) {
+                throw new ConfigException(problem.get().message());
             }
             for (Setting<?> setting : FIXED_WHILE_RUNNING) {
                 if (!read.get(setting).equals(current.get(setting))) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import dm.ExitCodes;
@@ -14,9 +15,9 @@ import dm.scoreboard.OwnerLock;
 import dm.scoreboard.ScoreboardException;
 
 /**
- * Everything that can be known about a start without serving: the handler and class path, the
- * places of the scoreboard and of the access log, the worker JVM's options, and (for
- * {@code --check}) the address.
+ * Everything that can be known about a start (or a restart) without serving: the handler and
+ * class path, the places of the scoreboard and of the access log, the worker JVM's options, and
+ * (for {@code --check}) the address.
  * {@code dm-daemon --check} reports every problem it finds, one line each; the daemon's own start
  * ({@link #beforeStart}) refuses on the first one, with the same line and exit code, before it
  * takes the lock, the socket or the scoreboard. Exit code 1 is left for what no check could see.
@@ -36,6 +37,24 @@ public final class StartupCheck {
         if (!problems.isEmpty()) {
             throw problems.get(0).toException();
         }
+    }
+
+    /**
+     * dm-ctl -restart: the first problem of the file read again, of those a start would find
+     * (the scoreboard and the socket are the running daemon's). worker.jvm-options are proved only
+     * when they changed: starting java takes the supervisor's loop a few hundred milliseconds.
+     */
+    static Optional<StartupProblem> beforeRestart(ServerConfig read, ServerConfig running) {
+        try {
+            Preflight.check(read);
+        } catch (ConfigException e) {
+            return Optional.of(new StartupProblem(ExitCodes.CONFIG, e.getMessage()));
+        }
+        Optional<StartupProblem> accessLog = AccessLogPlace.check(read);
+        if (accessLog.isPresent() || read.workerJvmOptions().equals(running.workerJvmOptions())) {
+            return accessLog;
+        }
+        return JvmOptionsCheck.check(read);
     }
 
     /** What --check and the start share, in the order the start meets them. */
