@@ -34,4 +34,8 @@ final class AcceptWakeup {
         one.setLong(0, 1);
         Epoll.write(fd, one, 8);
     }
+
+    void close() {
+        Epoll.close(fd);
+    }
 }

@@ -42,7 +42,9 @@ final class AccessLog {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            failing = false;
+            if (failing) {
+                failing = false; // a volatile write only when it changes: this runs once per connection
+            }
         } catch (IOException e) {
             if (!failing) {
                 failing = true;

@@ -159,29 +159,31 @@ final class Worker implements WorkerContext {
      */
     private AcceptWait[] acceptWaits() {
         AcceptWakeup wakeup = AcceptWakeup.create();
-        if (wakeup == null) {
-            log.warn("epoll is not available: threads wait in accept(), which hands connections to the longest idle");
-            return null;
-        }
         AcceptWait[] waits = new AcceptWait[threads];
-        for (int t = 0; t < threads; t++) {
+        String problem = wakeup == null ? "epoll is not available" : null;
+        for (int t = 0; problem == null && t < threads; t++) {
             waits[t] = AcceptWait.open(0, wakeup);
             if (waits[t] == null) {
-                log.warn("epoll refused the listening socket: threads wait in accept(), which hands connections to the"
-                        + " longest idle");
-                for (int i = 0; i < t; i++) {
-                    waits[i].close();
-                }
-                return null;
+                problem = "epoll refused the listening socket";
             }
         }
-        try {
-            listener.configureBlocking(false);
-        } catch (IOException e) {
-            log.warn("cannot make the listening socket non-blocking ({}): threads wait in accept()", e.getMessage());
-            for (AcceptWait wait : waits) {
-                wait.close();
+        if (problem == null) {
+            try {
+                listener.configureBlocking(false);
+            } catch (IOException e) {
+                problem = "cannot make the listening socket non-blocking (" + e.getMessage() + ")";
             }
+        }
+        if (problem != null) {
+            for (AcceptWait wait : waits) {
+                if (wait != null) {
+                    wait.close();
+                }
+            }
+            if (wakeup != null) {
+                wakeup.close();
+            }
+            log.warn("{}: threads wait in accept(), which hands connections to the longest idle", problem);
             return null;
         }
         acceptWakeup = wakeup;
