@@ -262,6 +262,12 @@ public final class ServerConfig {
         return anyWorkerAccepts ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
+    /** pool.saturated-threads; at 0 (the default) 4 per core. */
+    public int saturatedThreads() {
+        int threads = get(Settings.POOL_SATURATED_THREADS);
+        return threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
+    }
+
     public boolean classArchive() {
         return get(Settings.WORKER_CLASS_ARCHIVE);
     }

@@ -104,6 +104,18 @@ public final class Settings {
                     + " the end. 0: as many as the machine has cores, and one alone while no worker accepts yet (at the"
                     + " daemon's start), so that the service is up after one boot's time.");
 
+    public static final Setting<Integer> POOL_SATURATED_THREADS = Setting.integer("pool.saturated-threads", 0, 0, 1 << 20,
+            "While the machine's CPU is saturated (under 10% idle over a tick), only this many threads of the pool"
+                    + " take new connections, besides those serving one for longer than a tick: the first threads of"
+                    + " the oldest workers. The others stand by, idle (they count as spares for pool.min-spare), and"
+                    + " new connections wait in the listen queue, as with a prefork server of this many processes:"
+                    + " more connections in flight would only share the same cores, each costing more CPU. Connections"
+                    + " that would wait longer than a tick bring the threads standing by back at once; idle CPU (over"
+                    + " 25%) with every allowed thread busy brings them back one worker at a time, and"
+                    + " pool.shrink-delay-ms with none busy and the CPU not saturated, all of them. dm-ctl status"
+                    + " shows the limit. 0: 4 per core. Set it to pool.max x worker.threads to have every thread take"
+                    + " connections always.");
+
     public static final Setting<Boolean> WORKER_CLASS_ARCHIVE = Setting.bool("worker.class-archive", true,
             "Start workers from a class archive that the first worker writes beside the scoreboard (an AOT"
                     + " cache from JDK 25 on, an AppCDS archive before): about half the CPU and time per worker"
@@ -197,7 +209,7 @@ public final class Settings {
                     + " 127.0.0.1:9105. Costs no worker. Empty: off.");
 
     public static final List<Setting<?>> ALL = List.of(SERVER_BIND, SERVER_PORT, SERVER_BACKLOG, SERVER_DEFER_ACCEPT_MS,
-            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_SHRINK_DELAY_MS, POOL_MAX_SPAWN_RATE, POOL_MAX_BOOTING, SCOREBOARD_FILE, WORKER_HANDLER,
+            POOL_MIN, POOL_MAX, POOL_MIN_SPARE, POOL_MAX_SPARE, POOL_SHRINK_DELAY_MS, POOL_MAX_SPAWN_RATE, POOL_MAX_BOOTING, POOL_SATURATED_THREADS, SCOREBOARD_FILE, WORKER_HANDLER,
             WORKER_CLASSPATH, WORKER_JVM_OPTIONS, WORKER_THREADS, WORKER_CLASS_ARCHIVE, WORKER_MAX_REQUESTS,
             WORKER_MAX_REQUESTS_JITTER, WORKER_MAX_PSS_MIB, WORKER_PSS_INTERVAL_MS,
             WORKER_REQUEST_TIMEOUT_MS, WORKER_READ_TIMEOUT_MS, WORKER_FIRST_BYTE_TIMEOUT_MS, WORKER_SLOW_REQUEST_MS, WORKER_MIN_UPTIME_MS, WORKER_MAX_BACKOFF_MS,

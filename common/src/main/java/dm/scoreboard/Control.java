@@ -41,6 +41,7 @@ public final class Control {
         value.setOrderedStartedMillis(startedMillis);
         value.setOrderedPid(pid);
         value.setOrderedListenQueue(-1);
+        value.setOrderedAcceptLimit(-1);
         value.setOrderedState(ParentStatus.NORMAL.ordinal());
     }
 
@@ -101,6 +102,21 @@ public final class Control {
         value.setOrderedListenQueue(length);
         if (length > value.getVolatileMaxQueue()) {
             value.setOrderedMaxQueue(length);
+        }
+    }
+
+    /**
+     * How many threads of the pool take new connections while the CPU is saturated (the others
+     * stand by); -1 while every thread does.
+     */
+    public int acceptLimit() {
+        return value.getVolatileAcceptLimit();
+    }
+
+    /** Supervisor: the pool's accept limit now, -1 for none. */
+    public void recordAcceptLimit(int threads) {
+        if (value.getVolatileAcceptLimit() != threads) {
+            value.setOrderedAcceptLimit(threads);
         }
     }
 

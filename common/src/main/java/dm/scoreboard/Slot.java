@@ -133,9 +133,26 @@ public final class Slot {
         value.setOrderedPssKib(kib);
     }
 
+    /**
+     * How many of this worker's threads take new connections: those with an index below it. The
+     * others stand by, idle, until the supervisor raises it (it lowers it while the CPU is
+     * saturated: see the daemon's AcceptLimit).
+     */
+    public int acceptLimit() {
+        return value.getVolatileAcceptLimit();
+    }
+
+    /** Supervisor: lets the first {@code threads} threads of this worker take new connections. */
+    public void limitAccepting(int threads) {
+        if (value.getVolatileAcceptLimit() != threads) {
+            value.setOrderedAcceptLimit(threads);
+        }
+    }
+
     /** Supervisor: a fresh worker is about to be spawned into this slot. */
     public void prepare(long startedMillis, long maxCalls) {
         value.setOrderedRequest(ShutdownRequest.NORMAL.ordinal());
+        value.setOrderedAcceptLimit(threads.length);
         value.setOrderedPid(0);
         value.setCalls(0);
         value.setOrderedMaxCalls(maxCalls);

@@ -158,4 +158,12 @@ public interface SlotValue {
     void setListenQueue(long v);
     long getVolatileListenQueue();
     void setOrderedListenQueue(long v);
+
+    // Since issue 11 (slot records): how many of the worker's threads take new connections (the
+    // supervisor's accept limit); the others stand by. Control record: the pool's limit, -1 for none.
+
+    int getAcceptLimit();
+    void setAcceptLimit(int v);
+    int getVolatileAcceptLimit();
+    void setOrderedAcceptLimit(int v);
 }

@@ -15,11 +15,13 @@ import dm.scoreboard.WorkerState;
 /**
  * Everything dm-ctl shows about a daemon, read from the scoreboard at one moment. The listen queue
  * too is what the supervisor published there on its last tick: dm-ctl reads no /proc/net/tcp.
+ * {@code acceptLimit} is -1 while every thread takes new connections, else how many do (the CPU
+ * is saturated).
  */
 record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, long startedMillis, int port,
         Path scoreboardFile, long accepted, long maxBusy, long maxReached, long slowRequests, long clientResets,
         long timeoutKills, long listenQueue, long maxListenQueue, int backlog, int threadsPerWorker,
-        String scoreboardLine, List<Worker> workers) {
+        int acceptLimit, String scoreboardLine, List<Worker> workers) {
 
     /**
      * One live slot. {@code busyMillis} and {@code client} are those of its thread busy the
@@ -70,7 +72,7 @@ record PoolSnapshot(long takenMillis, long supervisorPid, ParentStatus status, l
         return new PoolSnapshot(now, control.supervisorPid(), control.status(), control.startedMillis(), port,
                 scoreboard.file(), control.accepted(), control.maxBusy(), control.maxReached(), control.slowRequests(),
                 control.clientResets(), control.timeoutKills(), control.listenQueue(),
-                control.maxListenQueue(), control.backlog(), scoreboard.threadsPerSlot(), line.toString(), workers);
+                control.maxListenQueue(), control.backlog(), scoreboard.threadsPerSlot(), control.acceptLimit(), line.toString(), workers);
     }
 
     /**

@@ -25,8 +25,9 @@ final class StatusFormat {
                 + " pool.max reached %d times%n", s.workers().size(), s.count(WorkerState.IDLE),
                 s.count(WorkerState.BUSY), s.count(WorkerState.STARTING), s.count(WorkerState.EXITING), s.maxBusy(),
                 s.maxReached()));
-        out.append(String.format("threads: %d per worker, %d idle, %d busy%n", s.threadsPerWorker(),
-                s.countThreads(WorkerState.IDLE), s.countThreads(WorkerState.BUSY)));
+        out.append(String.format("threads: %d per worker, %d idle, %d busy%s%n", s.threadsPerWorker(),
+                s.countThreads(WorkerState.IDLE), s.countThreads(WorkerState.BUSY), s.acceptLimit() < 0 ? ""
+                        : "; since the CPU was saturated " + s.acceptLimit() + " take new connections, the idle others stand by"));
         out.append(String.format("connections: %d accepted, %d slow, %d reset by clients, %d workers killed by timeouts;"
                 + " listen queue %s now, %d max seen, backlog %s%n", s.accepted(), s.slowRequests(), s.clientResets(),
                 s.timeoutKills(), unknownIfNegative(s.listenQueue()), s.maxListenQueue(), unknownIfNegative(s.backlog())));
@@ -84,6 +85,7 @@ final class StatusFormat {
         field(out, "threads_per_worker", s.threadsPerWorker()).append(',');
         field(out, "idle_threads", s.countThreads(WorkerState.IDLE)).append(',');
         field(out, "busy_threads", s.countThreads(WorkerState.BUSY)).append(',');
+        field(out, "accept_limit_threads", s.acceptLimit()).append(',');
         field(out, "max_busy_threads", s.maxBusy()).append(',');
         field(out, "max_workers_reached", s.maxReached()).append(',');
         field(out, "slow_requests", s.slowRequests()).append(',');

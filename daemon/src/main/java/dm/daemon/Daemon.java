@@ -70,7 +70,7 @@ final class Daemon implements AutoCloseable {
         // Under systemd (Type=notify) the supervisor's loop reports readiness, status and watchdog pings.
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv(), pid, Clock.SYSTEM);
         supervisor = new Supervisor(scoreboard, first, new JvmLauncher(workerOutput), Clock.SYSTEM,
-                new ListenQueueProbe(), ConfigReader.inBackground(), new ProcPss(), notifier);
+                new ListenQueueProbe(), ConfigReader.inBackground(), new ProcPss(), new ProcStatCpu(), notifier);
         log.info("listening on {}", socket.describe());
         if (agent != null) {
             log.info("agent endpoint on {} (HAProxy agent-check; HTTP GET for readiness probes)", agent.describe());

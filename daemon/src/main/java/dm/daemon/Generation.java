@@ -23,6 +23,7 @@ final class Generation {
     private final long number;
     private final ServerConfig config;
     private final PoolPolicy policy;
+    private final AcceptLimit acceptLimit;
     private final List<String> jvmCommand;
     private final List<String> classpath;
     private final ClassArchive classArchive;
@@ -35,6 +36,8 @@ final class Generation {
         this.supervisorPid = supervisorPid;
         this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
                 config.maxSpawnRate(), config.workerThreads(),
+                PoolPolicy.ticksFor(config.shrinkDelayMillis(), config.tickMillis()));
+        this.acceptLimit = new AcceptLimit(config.saturatedThreads(), config.workerThreads(),
                 PoolPolicy.ticksFor(config.shrinkDelayMillis(), config.tickMillis()));
         List<String> options = new ArrayList<>();
         // java.home, not the process's own command: under jsvc that is jsvc, not java.
@@ -86,6 +89,11 @@ final class Generation {
 
     PoolPolicy policy() {
         return policy;
+    }
+
+    /** How many threads take new connections: kept across the ticks of this generation. */
+    AcceptLimit acceptLimit() {
+        return acceptLimit;
     }
 
     Path snapshot() {

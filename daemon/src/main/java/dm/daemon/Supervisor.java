@@ -37,6 +37,7 @@ final class Supervisor {
     private final Recycler recycler;
     private final Timeouts timeouts;
     private final ListenQueueSampler queueSampler;
+    private final AcceptLimiter acceptLimiter;
     private final PssSampler pssSampler;
     private final ConfigReader configReader;
     private final ServiceNotifier notifier;
@@ -55,7 +56,7 @@ final class Supervisor {
     private final DrainPeriod drain;
 
     Supervisor(Scoreboard scoreboard, Generation first, Launcher launcher, Clock clock, ListenQueueProbe queueProbe,
-            ConfigReader configReader, PssSource pss, ServiceNotifier notifier) {
+            ConfigReader configReader, PssSource pss, CpuSource cpu, ServiceNotifier notifier) {
         this.configReader = configReader;
         this.notifier = notifier;
         this.control = scoreboard.control();
@@ -70,6 +71,7 @@ final class Supervisor {
         this.timeouts = new Timeouts(pool, control, clock, Timeouts.THREAD_DUMP_GRACE_MILLIS);
         this.pssSampler = new PssSampler(pool, pss, clock, this::enqueue);
         this.queueSampler = new ListenQueueSampler(control, queueProbe);
+        this.acceptLimiter = new AcceptLimiter(pool, control, clock, cpu);
         this.handledCommand = control.latestCommand().sequence();
         this.nextTickNanos = clock.nanoTime();
         for (int i = 0; i < first.config().poolMin(); i++) {
@@ -183,6 +185,7 @@ final class Supervisor {
             reaper.workerAccepted();
         }
         queueSampler.sample();
+        acceptLimiter.limit(current); // after the sample: it weighs the queue against what was accepted
     }
 
     private void handle(SupervisorEvent event) {

@@ -25,7 +25,8 @@ import dm.text.Shown;
  * {@code child_main()} per thread: leave if told to; accept; busy; count; run the handler; close;
  * idle; again. Each is a platform thread that waits for a connection in its own {@link AcceptWait}
  * (the first idle thread of the oldest worker gets it), or, without epoll, blocks in accept() on
- * the inherited listening socket. Never a virtual thread: those park in the JDK's own poller, which
+ * the inherited listening socket; while the supervisor allows fewer threads than its index, it
+ * stands by in the {@link AcceptGate} instead. Never a virtual thread: those park in the JDK's own poller, which
  * knows nothing of that order. Its own scoreboard record is written by it alone.
  */
 final class AcceptLoop extends Thread {
@@ -35,6 +36,7 @@ final class AcceptLoop extends Thread {
     private final ServerSocketChannel listener;
     /** Null: the listening socket is blocking, and this thread waits in accept(). */
     private final AcceptWait acceptWait;
+    private final AcceptGate gate;
     private final Control control;
     private final LoadedHandler handler;
     private final ReadTimeouts timeouts;
@@ -45,13 +47,14 @@ final class AcceptLoop extends Thread {
     private final Logger log;
 
     AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, AcceptWait acceptWait,
-            Control control, LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
+            AcceptGate gate, Control control, LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
         super("accept-" + index);
         this.worker = worker;
         this.slot = slot;
         this.record = slot.thread(index);
         this.listener = listener;
         this.acceptWait = acceptWait;
+        this.gate = gate;
         this.control = control;
         this.handler = handler;
         this.timeouts = timeouts;
@@ -73,6 +76,10 @@ final class AcceptLoop extends Thread {
     public void run() {
         long maxCalls = slot.maxCalls();
         while (slot.request() == ShutdownRequest.NORMAL && !worker.retiring()) {
+            gate.pass(record.index()); // on standby while the supervisor allows fewer threads than this one
+            if (slot.request() != ShutdownRequest.NORMAL || worker.retiring()) {
+                break;
+            }
             SocketChannel connection;
             try {
                 if (acceptWait != null) {

@@ -10,7 +10,8 @@ import dm.scoreboard.Slot;
  * The worker's second thread. It ends the worker when the supervisor is gone (a worker must never
  * outlive it: orphans keep the port bound); when the supervisor asks the worker to leave, it
  * wakes the idle threads to accept nothing more ({@link Worker#stopAccepting()}); and it cuts the reads
- * that are past their read timeout ({@link ReadWatch}).
+ * that are past their read timeout ({@link ReadWatch}); and it lets the threads on standby take
+ * connections again when the supervisor allows more ({@link AcceptGate}).
  */
 final class Watchdog extends Thread {
     static final long PERIOD_MILLIS = 100;
@@ -19,14 +20,16 @@ final class Watchdog extends Thread {
     private final Slot slot;
     private final long supervisorPid;
     private final List<ReadWatch> reads;
+    private final AcceptGate gate;
 
-    Watchdog(Worker worker, Slot slot, long supervisorPid, List<ReadWatch> reads) {
+    Watchdog(Worker worker, Slot slot, long supervisorPid, List<ReadWatch> reads, AcceptGate gate) {
         super("watchdog");
         setDaemon(true);
         this.worker = worker;
         this.slot = slot;
         this.supervisorPid = supervisorPid;
         this.reads = List.copyOf(reads);
+        this.gate = gate;
     }
 
     @Override
@@ -38,6 +41,7 @@ final class Watchdog extends Thread {
             if (slot.request() != ShutdownRequest.NORMAL) {
                 worker.stopAccepting();
             }
+            gate.admit();
             for (ReadWatch read : reads) {
                 read.expireOverdueRead();
             }

@@ -47,6 +47,8 @@ final class Worker implements WorkerContext {
     private ServerSocketChannel listener;
     /** Null when the threads block in accept() (no epoll here). */
     private AcceptWakeup acceptWakeup;
+    /** Where the threads on standby wait; null until the threads exist. */
+    private volatile AcceptGate gate;
     private int threads = 1;
 
     Worker(Path configFile, int slotIndex, long supervisorPid) {
@@ -83,12 +85,13 @@ final class Worker implements WorkerContext {
         AcceptWait[] waits = acceptWaits();
         AcceptLoop[] loops = new AcceptLoop[threads];
         List<ReadWatch> reads = new ArrayList<>();
+        gate = new AcceptGate(slot, threads);
         for (int t = 0; t < threads; t++) {
-            loops[t] = new AcceptLoop(this, slot, t, listener, waits == null ? null : waits[t], scoreboard.control(),
-                    handler, readTimeouts, accessLog);
+            loops[t] = new AcceptLoop(this, slot, t, listener, waits == null ? null : waits[t], gate,
+                    scoreboard.control(), handler, readTimeouts, accessLog);
             reads.add(loops[t].readWatch());
         }
-        new Watchdog(this, slot, supervisorPid, reads).start();
+        new Watchdog(this, slot, supervisorPid, reads, gate).start();
         long bootMillis = millisSinceStart();
         if (bootMillis >= 0) {
             slot.observeBoot(bootMillis);
@@ -140,6 +143,9 @@ final class Worker implements WorkerContext {
      * those waiting in {@link AcceptWait}. A connection accept() has just returned is still served.
      */
     synchronized void stopAccepting() {
+        if (gate != null) {
+            gate.openForGood(); // the threads on standby must see it too, and end
+        }
         if (!listener.isOpen()) {
             return;
         }

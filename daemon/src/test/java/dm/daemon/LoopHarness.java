@@ -25,6 +25,7 @@ final class LoopHarness implements AutoCloseable {
     final Scoreboard scoreboard;
     final Control control;
     final FakeLauncher launcher;
+    final FakeCpu cpu = new FakeCpu();
     final Supervisor supervisor;
     final ServiceNotifier notifier;
     private final Map<String, String> settings;
@@ -52,7 +53,7 @@ final class LoopHarness implements AutoCloseable {
         launcher = new FakeLauncher(scoreboard);
         this.notifier = notifier.apply(clock);
         supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
-                launcher, this.notifier);
+                launcher, cpu, this.notifier);
     }
 
     /** Changes the configuration file, as an operator would before a restart. */

@@ -20,7 +20,8 @@ public record PoolStatus(long supervisorPid, String parentStatus, String started
             "^daemon pid (\\d+), status (\\S+), started (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) \\(up [\\dd :]+\\), port (\\d+)$");
     private static final Pattern WORKERS = Pattern.compile("^workers: (\\d+) total, (\\d+) idle, (\\d+) busy, (\\d+) starting,"
             + " (\\d+) leaving; max busy (\\d+), pool\\.max reached (\\d+) times$");
-    private static final Pattern THREADS = Pattern.compile("^threads: (\\d+) per worker, (\\d+) idle, (\\d+) busy$");
+    private static final Pattern THREADS = Pattern.compile("^threads: (\\d+) per worker, (\\d+) idle, (\\d+) busy"
+            + "(?:; since the CPU was saturated \\d+ take new connections, the idle others stand by)?$");
     private static final Pattern CONNECTIONS = Pattern.compile("^connections: (\\d+) accepted, (\\d+) slow,"
             + " \\d+ reset by clients, (\\d+) workers killed by timeouts; listen queue (\\d+|\\?) now, (\\d+) max seen, backlog (\\d+|\\?)$");
     private static final Pattern SCOREBOARD = Pattern.compile("^scoreboard: (\\S+)   \\(_ idle, W busy, S starting, G leaving,"
