@@ -7,8 +7,9 @@ package dm.daemon;
  * <p>Why a limit: a thread is busy from accept() to close, including the time it waits for its
  * client and for a core. Once the CPU is saturated, every thread that finishes takes the next
  * connection from the queue, so every thread of the pool is in flight: 64 short connections
- * sharing 2 cores across 8 JVMs cost twice the CPU each of the same load on 8 threads of one JVM,
- * and the busy threads made the pool start more workers that only shared the same cores. A C
+ * sharing 2 cores across 8 JVMs cost about 1.5 times the CPU each of the same load on 8 threads of
+ * one JVM, and the busy threads made the pool start more workers that only shared the same cores
+ * (together 2 to 2.5 times, measured by hand). A C
  * prefork server of 8 children keeps the rest waiting in the kernel's listen queue, where waiting
  * costs nothing; so does this limit.
  *
@@ -49,7 +50,7 @@ final class AcceptLimit {
         this.liftAfterIdleTicks = Math.max(1, liftAfterIdleTicks);
     }
 
-    /** The threads allowed to take new connections after this tick; at least {@code tick.threads()}: every one. */
+    /** The threads allowed to take new connections after this tick: at least 1, at most {@code tick.threads()} (every one). */
     int next(Tick tick) {
         idleTicks = tick.busy() == 0 && tick.idleCpu() >= SATURATED_BELOW_IDLE ? idleTicks + 1 : 0;
         if (tick.queued() > tick.accepted()) {
