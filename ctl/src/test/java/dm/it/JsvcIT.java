@@ -55,6 +55,8 @@ class JsvcIT {
     /** Output of the commands run before and after all tests (useradd, userdel). */
     @TempDir
     static Path classDir;
+    /** /tmp/PID.jsvc_up files there before the test, which are not its to remove. */
+    private java.util.Set<Path> markersBefore = java.util.Set.of();
 
     /** The test's directory; the unprivileged user must reach it, and processes that name it are the test's. */
     @TempDir
@@ -82,6 +84,7 @@ class JsvcIT {
 
     @BeforeEach
     void prepareDirectory(Daemons daemons) throws IOException {
+        markersBefore = jsvcMarkers();
         daemons.watch(dir);
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.copy(Repo.root().resolve("conf/logback.xml"), dir.resolve("logback.xml"));
@@ -91,8 +94,32 @@ class JsvcIT {
 
     /** jsvc's controller and everything it started, which are not children of this JVM. */
     @AfterEach
-    void killWhatIsLeft() {
+    void killWhatIsLeft() throws IOException {
         Processes.killAll(Processes.mentioning(dir));
+        removeJsvcMarkers();
+    }
+
+    /**
+     * jsvc marks a start in /tmp/PID.jsvc_up and leaves the file behind when its process is killed
+     * or stopped: the ones of this test's user that this test made go with it.
+     */
+    private void removeJsvcMarkers() throws IOException {
+        for (Path marker : jsvcMarkers()) {
+            try {
+                if (!markersBefore.contains(marker) && Integer.valueOf(uid).equals(Files.getAttribute(marker, "unix:uid"))) {
+                    Files.deleteIfExists(marker);
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // jsvc removed it itself meanwhile
+            }
+        }
+    }
+
+    private static java.util.Set<Path> jsvcMarkers() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jsvc_up"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private Path config(int port, String scoreboard) throws IOException {
