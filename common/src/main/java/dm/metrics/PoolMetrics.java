@@ -105,6 +105,10 @@ public final class PoolMetrics implements MultiCollector {
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("state", "busy"))
                         .value(busyThreads).build())
                 .build());
+        int acceptLimit = control.acceptLimit(); // -1 (0 before the supervisor announced itself): no limit
+        all.add(gauge("dm_accepting_threads", "Threads that may take new connections: fewer than dm_threads while"
+                + " the CPU is saturated (pool.saturated-threads), the others standing by",
+                acceptLimit > 0 ? acceptLimit : idleThreads + busyThreads));
         all.add(gauge("dm_max_busy_threads", "Most threads (connections) busy at once since start", control.maxBusy()));
         all.add(counter("dm_max_workers_reached", "Times the pool needed to grow beyond pool.max", control.maxReached()));
 

@@ -82,10 +82,14 @@ class PoolMetricsTest {
                 assertFalse(!line.startsWith("#") && line.matches(".* -\\d.*"), "no negative value: " + line);
             }
 
+            assertTrue(text.contains("\ndm_accepting_threads 1.0\n"), "no limit: every idle or busy thread: " + text);
+
             control.setBacklog(128);
             control.recordListenQueue(3);
+            control.recordAcceptLimit(7);
             String read = text(new PoolMetrics(scoreboard).collect());
             assertTrue(read.contains("\ndm_listen_backlog 128.0\n") && read.contains("\ndm_listen_queue 3.0\n"), read);
+            assertTrue(read.contains("\ndm_accepting_threads 7.0\n"), "the limit as the supervisor published it: " + read);
         }
     }
 

@@ -20,6 +20,7 @@ import dm.it.kit.DaemonUnderTest;
 import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
+import dm.it.kit.Exec;
 import dm.it.kit.PoolStatus;
 
 /**
@@ -48,6 +49,8 @@ class SaturatedCpuIT {
                 return status.text().contains(LIMITED) ? java.util.Optional.of(status) : java.util.Optional.empty();
             }, "dm-ctl status saying: " + LIMITED);
             assertEquals(8, limited.idleThreads(), () -> "standing-by threads count as idle:\n" + limited.text());
+            String metrics = Exec.ctl(dir, daemon.config(), "metrics").stdout();
+            assertTrue(metrics.contains("\ndm_accepting_threads 2.0\n"), () -> "dm-ctl metrics:\n" + metrics);
 
             Random random = new Random(7);
             for (int i = 0; i < 2; i++) {
