@@ -23,16 +23,20 @@ final class AcceptGate {
         this.parked = new AtomicReferenceArray<>(threads);
     }
 
-    /** Accepting thread {@code index}: returns once it may take a new connection, or the worker stops accepting. */
-    void pass(int index) {
+    /**
+     * Accepting thread {@code index}: returns once it may take a new connection, or the worker stops
+     * accepting; true when it had to wait (the caller then looks again at whether to leave).
+     */
+    boolean pass(int index) {
         if (index < slot.acceptLimit() || openForGood) {
-            return; // every connection passes here: one read of the mapped record, no system call
+            return false; // every connection passes here: one read of the mapped record, no system call
         }
         parked.set(index, Thread.currentThread());
         while (index >= slot.acceptLimit() && !openForGood) {
             LockSupport.park(this);
         }
         parked.set(index, null);
+        return true;
     }
 
     /** Watchdog: wakes the parked threads the limit now lets through. */

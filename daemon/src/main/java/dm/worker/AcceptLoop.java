@@ -76,9 +76,8 @@ final class AcceptLoop extends Thread {
     public void run() {
         long maxCalls = slot.maxCalls();
         while (slot.request() == ShutdownRequest.NORMAL && !worker.retiring()) {
-            gate.pass(record.index()); // on standby while the supervisor allows fewer threads than this one
-            if (slot.request() != ShutdownRequest.NORMAL || worker.retiring()) {
-                break;
+            if (gate.pass(record.index())) {
+                continue; // it stood by: whether to leave is asked again before it takes a connection
             }
             SocketChannel connection;
             try {
