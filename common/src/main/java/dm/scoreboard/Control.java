@@ -24,6 +24,10 @@ public final class Control {
         this.owner = owner;
     }
 
+    SlotValue value() {
+        return value;
+    }
+
     public long supervisorPid() {
         return value.getVolatilePid();
     }

@@ -15,8 +15,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import dm.NoFollow;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
 
 /**
  * The shared status table, like the scoreboard a C prefork server keeps in shared memory. One
@@ -31,7 +29,6 @@ import net.openhft.chronicle.values.Values;
  */
 public final class Scoreboard implements AutoCloseable {
     static final int CONTROL_KEY = -1;
-    private static final String NAME = "dm-scoreboard";
 
     /**
      * rw-r-----: the supervisor and its workers (one account) read and write; the file's group
@@ -41,32 +38,37 @@ public final class Scoreboard implements AutoCloseable {
             PosixFilePermissions.fromString("rw-r-----");
 
     private final Path file;
-    private final ChronicleMap<Integer, SlotValue> map;
+    private final Records records;
     private final Control control;
     private final Slot[] slots;
     /** The private directory of a {@link #readCopy}, removed on close; null for the real file. */
     private final Path copyDirectory;
+    /** Supervisor: why workers cannot map their records without Chronicle Map; null when they can. */
+    private final String layoutProblem;
 
-    private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, SlotValue control, int slotCount,
-            int threadsPerSlot) {
-        this(file, map, control, slotCount, threadsPerSlot, null);
-    }
-
-    private Scoreboard(Path file, ChronicleMap<Integer, SlotValue> map, SlotValue control, int slotCount,
-            int threadsPerSlot, Path copyDirectory) {
+    private Scoreboard(Path file, Records records, int slotCount, int threadsPerSlot, Path copyDirectory,
+            String layoutProblem) {
         this.file = file;
-        this.map = map;
+        this.records = records;
         this.copyDirectory = copyDirectory;
-        this.control = new Control(control, this);
+        this.layoutProblem = layoutProblem;
+        this.control = new Control(records.bind(CONTROL_KEY), this);
         this.slots = new Slot[slotCount];
         for (int i = 0; i < slotCount; i++) {
-            SlotValue process = bind(i);
+            SlotValue process = records.bind(i);
             ThreadSlot[] threads = new ThreadSlot[threadsPerSlot];
             for (int t = 0; t < threadsPerSlot; t++) {
-                threads[t] = new ThreadSlot(t, bind(slotCount + i * threadsPerSlot + t), process, this);
+                threads[t] = new ThreadSlot(t, records.bind(slotCount + i * threadsPerSlot + t), process, this);
             }
             slots[i] = new Slot(i, process, threads, this);
         }
+    }
+
+    /** A scoreboard opened through Chronicle Map, whose control record tells the layout. */
+    private static Scoreboard of(Path file, ChronicleRecords records, Path copyDirectory) {
+        int threadsPerSlot = Math.max(1, records.bind(CONTROL_KEY).getVolatileThreads());
+        return new Scoreboard(file, records, (records.size() - 1) / (1 + threadsPerSlot), threadsPerSlot, copyDirectory,
+                null);
     }
 
     /** Supervisor: as {@link #create(Path, int, int)} with one thread per worker. */
@@ -88,14 +90,18 @@ public final class Scoreboard implements AutoCloseable {
             Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             // Set after creation: the mode given to createFile is cut by the umask (dm.service: 0077).
             Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(MODE);
-            ChronicleMap<Integer, SlotValue> map = builder(records).createPersistedTo(temporary.toFile());
-            for (int key = CONTROL_KEY; key < records; key++) {
-                map.acquireUsing(key, Values.newNativeReference(SlotValue.class));
-            }
-            SlotValue control = bind(map, CONTROL_KEY);
-            control.setOrderedThreads(threadsPerSlot);
+            RecordLayout.deleteFor(file);
+            ChronicleRecords chronicle = ChronicleRecords.create(temporary, records);
+            chronicle.bind(CONTROL_KEY).setOrderedThreads(threadsPerSlot);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Scoreboard(file, map, control, slotCount, threadsPerSlot);
+            String layoutProblem = null;
+            try {
+                RecordLocator.locate(file, chronicle, slotCount, threadsPerSlot).writeFor(file);
+            } catch (IOException | RuntimeException e) {
+                RecordLayout.deleteFor(file);
+                layoutProblem = String.valueOf(e.getMessage());
+            }
+            return new Scoreboard(file, chronicle, slotCount, threadsPerSlot, null, layoutProblem);
         } catch (AccessDeniedException e) {
             deleteQuietly(temporary);
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED,
@@ -107,23 +113,36 @@ public final class Scoreboard implements AutoCloseable {
         }
     }
 
-    /** Worker or dm-ctl: opens the scoreboard a supervisor created. */
+    /**
+     * Worker or dm-ctl: opens the scoreboard a supervisor created. Through a plain mapping of the
+     * file when the supervisor left its {@link RecordLayout} (which spares a worker JVM Chronicle
+     * Map's classes, half its boot), else through Chronicle Map.
+     */
     public static Scoreboard attach(Path file) throws ScoreboardException {
         verify(file);
-        ChronicleMap<Integer, SlotValue> map;
+        RecordLayout layout = RecordLayout.readFor(file);
+        if (layout != null) {
+            try {
+                MappedRecords mapped = MappedRecords.map(file, layout);
+                // The layout named this file; its control record must say what the layout says.
+                if (mapped.bind(CONTROL_KEY).getVolatileThreads() == layout.threadsPerSlot()) {
+                    return new Scoreboard(file, mapped, layout.slotCount(), layout.threadsPerSlot(), null, null);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Chronicle Map opens it below, or says what is wrong with it
+            }
+        }
+        ChronicleRecords chronicle;
         try {
-            map = builder(1).createPersistedTo(file.toFile());
+            chronicle = ChronicleRecords.open(file);
         } catch (IOException | RuntimeException e) {
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD,
                     file + " is not a dm scoreboard (" + e.getMessage() + ")");
         }
-        if (!map.containsKey(CONTROL_KEY)) {
-            map.close();
+        if (chronicle == null) {
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
         }
-        SlotValue control = bind(map, CONTROL_KEY);
-        int threadsPerSlot = Math.max(1, control.getVolatileThreads());
-        return new Scoreboard(file, map, control, (map.size() - 1) / (1 + threadsPerSlot), threadsPerSlot);
+        return of(file, chronicle, null);
     }
 
     /**
@@ -144,14 +163,11 @@ public final class Scoreboard implements AutoCloseable {
             if (!hasChronicleMapHeader(copy)) {
                 throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
             }
-            ChronicleMap<Integer, SlotValue> map = builder(1).createPersistedTo(copy.toFile());
-            if (!map.containsKey(CONTROL_KEY)) {
-                map.close();
+            ChronicleRecords chronicle = ChronicleRecords.open(copy);
+            if (chronicle == null) {
                 throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");
             }
-            SlotValue control = bind(map, CONTROL_KEY);
-            int threadsPerSlot = Math.max(1, control.getVolatileThreads());
-            return new Scoreboard(file, map, control, (map.size() - 1) / (1 + threadsPerSlot), threadsPerSlot, directory);
+            return of(file, chronicle, directory);
         } catch (AccessDeniedException e) {
             deleteCopy(directory);
             throw new ScoreboardException(ScoreboardException.Reason.PERMISSION_DENIED, "permission denied: " + e.getFile());
@@ -229,24 +245,6 @@ public final class Scoreboard implements AutoCloseable {
         }
     }
 
-    private static net.openhft.chronicle.map.ChronicleMapBuilder<Integer, SlotValue> builder(int records) {
-        return ChronicleMap.of(Integer.class, SlotValue.class)
-                .name(NAME)
-                .entries(records + 1)
-                // Checksums plus in-place updates would make any recovery delete every updated entry.
-                .checksumEntries(false);
-    }
-
-    private SlotValue bind(int key) {
-        return bind(map, key);
-    }
-
-    private static SlotValue bind(ChronicleMap<Integer, SlotValue> map, int key) {
-        SlotValue reference = Values.newNativeReference(SlotValue.class);
-        map.acquireUsing(key, reference);
-        return reference;
-    }
-
     /** The scoreboard file (also for a {@link #readCopy}: the file it copied). */
     public Path file() {
         return file;
@@ -274,9 +272,17 @@ public final class Scoreboard implements AutoCloseable {
         return slots[index];
     }
 
+    /**
+     * Supervisor: why its workers open the scoreboard through Chronicle Map rather than mapping
+     * their records directly (they start slower); empty when they map them.
+     */
+    public java.util.Optional<String> layoutProblem() {
+        return java.util.Optional.ofNullable(layoutProblem);
+    }
+
     @Override
     public void close() {
-        map.close();
+        records.close();
         deleteCopy(copyDirectory);
     }
 
@@ -285,6 +291,7 @@ public final class Scoreboard implements AutoCloseable {
         close();
         if (!isCopy()) {
             deleteQuietly(file);
+            RecordLayout.deleteFor(file);
         }
     }
 

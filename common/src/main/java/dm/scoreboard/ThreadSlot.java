@@ -24,6 +24,10 @@ public final class ThreadSlot {
         this.owner = owner;
     }
 
+    SlotValue value() {
+        return value;
+    }
+
     /** 0 .. worker.threads - 1. */
     public int index() {
         return index;

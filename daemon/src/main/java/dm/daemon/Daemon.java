@@ -44,6 +44,8 @@ final class Daemon implements AutoCloseable {
             socket = ListenSocket.open(config.bindAddress(), config.port(), config.backlog());
             ListenSocket.applyDeferAccept(config.deferAcceptMillis());
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
+            scoreboard.layoutProblem().ifPresent(problem -> log.warn("workers open the scoreboard through Chronicle Map,"
+                    + " which makes each start slower: its records could not be located ({})", problem));
             first = Generation.first(config, pid);
             if (config.agentListen().isPresent()) {
                 agent = AgentEndpoint.open(config.agentListen().get(), scoreboard);
