@@ -1,6 +1,7 @@
 package dm.scoreboard;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -78,7 +79,10 @@ final class RecordLayout {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            List<String> lines;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+            }
             if (lines.size() < 6 || !lines.get(0).equals(MAGIC)) {
                 return null;
             }

@@ -140,7 +140,7 @@ class BurstBenchmarkIT {
             Collections.sort(sorted);
             // How long worker JVMs took from their start to accepting: CPU-bound on a busy 2-core machine.
             List<Long> boots = new ArrayList<>();
-            LogTimes.find(daemon.logLines(), ": accepting connections \\((\\d+) ms after the JVM started\\)$")
+            LogTimes.find(daemon.logLines(), ": accepting connections \\((\\d+) ms after it was spawned\\)$")
                     .forEach(h -> boots.add(Long.parseLong(h.group(1))));
             Collections.sort(boots);
             return new Figures(policy, percentile(sorted, 50), percentile(sorted, 90), sorted.get(sorted.size() - 1), total,

@@ -38,7 +38,7 @@ import dm.it.kit.PoolStatus;
 @ExtendWith(DmExtension.class)
 class ClassArchiveIT {
     private static final Pattern ACCEPTING =
-            Pattern.compile("dm\\[(\\d+)\\] slot \\d+: accepting connections \\((\\d+) ms after the JVM started\\)");
+            Pattern.compile("dm\\[(\\d+)\\] slot \\d+: accepting connections \\((\\d+) ms after it was spawned\\)");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir

@@ -33,7 +33,7 @@ import dm.it.kit.DmExtension;
 class WorkerFootprintBenchmarkIT {
     private static final int WORKERS = 4;
     private static final Pattern ACCEPTING =
-            Pattern.compile("dm\\[(\\d+)\\] slot \\d+: accepting connections \\((\\d+) ms after the JVM started\\)");
+            Pattern.compile("dm\\[(\\d+)\\] slot \\d+: accepting connections \\((\\d+) ms after it was spawned\\)");
 
     @TempDir
     Path dir;

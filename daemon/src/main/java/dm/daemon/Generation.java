@@ -48,6 +48,7 @@ final class Generation {
             options.add("-Dlogback.configurationFile=" + logConfig);
         }
         options.addAll(NativeLibraries.unpackBeside(config.scoreboardFile()));
+        options.addAll(NativeLibraries.searchPath());
         // slf4j's provider by name: no ServiceLoader scan through every jar of the class path at boot.
         options.add("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
         options.add("-Dslf4j.internal.verbosity=WARN"); // else slf4j says on stderr that it used the property

@@ -97,6 +97,21 @@ final class NativeLibraries {
         }
     }
 
+    /**
+     * JNA's search path for the system's libraries, as JNA worked it out in the supervisor: for it,
+     * JNA runs {@code /sbin/ldconfig -p}, which every worker did again at every start. None when
+     * JNA is not there (the workers then do without it too).
+     */
+    static List<String> searchPath() {
+        try {
+            Class.forName("com.sun.jna.NativeLibrary", true, NativeLibraries.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return List.of();
+        }
+        String path = System.getProperty("jna.platform.library.path");
+        return path == null ? List.of() : List.of("-Djna.platform.library.path=" + path);
+    }
+
     private static List<Library> present(List<Library> libraries) {
         return libraries.stream().filter(l -> ClassLoader.getSystemResource(l.resource()) != null).toList();
     }

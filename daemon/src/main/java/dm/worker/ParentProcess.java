@@ -33,9 +33,10 @@ final class ParentProcess {
     /**
      * Asks the kernel to SIGKILL this worker the moment the supervisor dies, so that an orphan never
      * keeps the port accepting connections nobody supervises. The watchdog also notices a dead
-     * supervisor, but only at its next look and only once the worker has booted; the kernel's signal
-     * is immediate and covers a worker still booting. Then checks the parent is still the
-     * supervisor: had it died before prctl, no signal would ever come.
+     * supervisor, but only at its next look; the kernel's signal is immediate. Then checks the
+     * parent is still the supervisor: had it died before prctl, no signal would ever come.
+     * Called by the worker's main thread, which lives as long as the worker: the kernel keeps the
+     * death signal per thread, and a thread that exits takes its signal with it.
      */
     static void dieWith(long supervisorPid) {
         if (DIRECT) {

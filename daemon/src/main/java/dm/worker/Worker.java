@@ -82,6 +82,9 @@ final class Worker implements WorkerContext {
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
+        // Once booted (with JNA started beside the boot, see NativeWarmUp): a worker still booting
+        // when the supervisor died leaves here, before it takes any connection.
+        ParentProcess.dieWith(supervisorPid);
         AcceptWait[] waits = acceptWaits();
         AcceptLoop[] loops = new AcceptLoop[threads];
         List<ReadWatch> reads = new ArrayList<>();
@@ -92,12 +95,11 @@ final class Worker implements WorkerContext {
             reads.add(loops[t].readWatch());
         }
         new Watchdog(this, slot, supervisorPid, reads, gate).start();
-        long bootMillis = millisSinceStart();
-        if (bootMillis >= 0) {
-            slot.observeBoot(bootMillis);
-        }
+        // From the supervisor's spawn (its clock, in this slot's record): what the pool waits for.
+        long bootMillis = System.currentTimeMillis() - slot.startedMillis();
+        slot.observeBoot(bootMillis);
         // The line first: whatever the supervisor does once it sees IDLE (let a retiring worker go) comes after it in the log.
-        log.info("accepting connections ({} ms after the JVM started)", bootMillis);
+        log.info("accepting connections ({} ms after it was spawned)", bootMillis);
         slot.setState(WorkerState.IDLE);
         for (AcceptLoop loop : loops) {
             loop.start();
@@ -225,11 +227,6 @@ final class Worker implements WorkerContext {
                 return;
             }
         }
-    }
-
-    private static long millisSinceStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private static ServerSocketChannel inheritedListener() throws BootException {

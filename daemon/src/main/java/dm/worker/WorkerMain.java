@@ -25,7 +25,7 @@ public final class WorkerMain {
         }
         int slot = Integer.parseInt(args[1]);
         long supervisorPid = Long.parseLong(args[2]);
-        ParentProcess.dieWith(supervisorPid);
+        NativeWarmUp.start();
         keepOwnCopiesOfStdoutAndStderr();
         ProcessIdentity.set("slot " + slot);
         haltOnTerm();

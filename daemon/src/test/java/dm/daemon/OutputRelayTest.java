@@ -19,7 +19,7 @@ class OutputRelayTest {
     @Test
     void aLogLineOfTheWorkerPassesAsWritten() {
         OutputRelay relay = new OutputRelay(inputStreamOf(""), System.out, 3, 4242, false);
-        String line = "2026-12-02 06:40:00.001 INFO  dm[4242] slot 3: accepting connections (812 ms after the JVM started)";
+        String line = "2026-12-02 06:40:00.001 INFO  dm[4242] slot 3: accepting connections (812 ms after it was spawned)";
         assertEquals(line, relay.tagged(line, NOW));
     }
 
