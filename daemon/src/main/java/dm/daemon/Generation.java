@@ -50,7 +50,7 @@ final class Generation {
         options.addAll(NativeLibraries.unpackBeside(config.scoreboardFile()));
         options.addAll(NativeLibraries.searchPath());
         // slf4j's provider by name: no ServiceLoader scan through every jar of the class path at boot.
-        options.add("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
+        options.add("-Dslf4j.provider=dm.logging.ShippedLogbackProvider");
         options.add("-Dslf4j.internal.verbosity=WARN"); // else slf4j says on stderr that it used the property
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.

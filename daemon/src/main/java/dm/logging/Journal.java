@@ -1,5 +1,7 @@
 package dm.logging;
 
+import ch.qos.logback.classic.Level;
+
 /**
  * Whether our output goes to the systemd journal, and the syslog priority prefixes it reads.
  *
@@ -33,5 +35,34 @@ public final class Journal {
     /** {@code <priority>} under the journal, else nothing: for the lines written without logback. */
     public static String prefix(int priority) {
         return ACTIVE ? "<" + priority + ">" : "";
+    }
+
+    /** The syslog priority of a logback level: trace and debug are both debug. */
+    static int priority(Level level) {
+        if (level.isGreaterOrEqual(Level.ERROR)) {
+            return ERR;
+        }
+        if (level.isGreaterOrEqual(Level.WARN)) {
+            return WARNING;
+        }
+        return level.isGreaterOrEqual(Level.INFO) ? INFO : DEBUG;
+    }
+
+    /** {@code prefix} before each line of {@code text}; a final line break opens no new line. */
+    static String prefixLines(String prefix, String text) {
+        StringBuilder out = new StringBuilder(text.length() + prefix.length());
+        boolean lineStart = true;
+        for (int i = 0; i < text.length(); i++) {
+            if (lineStart) {
+                out.append(prefix);
+                lineStart = false;
+            }
+            char c = text.charAt(i);
+            out.append(c);
+            if (c == '\n') {
+                lineStart = true;
+            }
+        }
+        return out.toString();
     }
 }

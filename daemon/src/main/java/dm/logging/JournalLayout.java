@@ -1,6 +1,5 @@
 package dm.logging;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 
@@ -45,34 +44,6 @@ public class JournalLayout extends PatternLayout {
     @Override
     public String doLayout(ILoggingEvent event) {
         String text = super.doLayout(event);
-        return journal ? prefixLines("<" + priority(event.getLevel()) + ">", text) : text;
-    }
-
-    static int priority(Level level) {
-        if (level.isGreaterOrEqual(Level.ERROR)) {
-            return Journal.ERR;
-        }
-        if (level.isGreaterOrEqual(Level.WARN)) {
-            return Journal.WARNING;
-        }
-        return level.isGreaterOrEqual(Level.INFO) ? Journal.INFO : Journal.DEBUG;
-    }
-
-    /** {@code prefix} before each line of {@code text}; a final line break opens no new line. */
-    static String prefixLines(String prefix, String text) {
-        StringBuilder out = new StringBuilder(text.length() + prefix.length());
-        boolean lineStart = true;
-        for (int i = 0; i < text.length(); i++) {
-            if (lineStart) {
-                out.append(prefix);
-                lineStart = false;
-            }
-            char c = text.charAt(i);
-            out.append(c);
-            if (c == '\n') {
-                lineStart = true;
-            }
-        }
-        return out.toString();
+        return journal ? Journal.prefixLines("<" + Journal.priority(event.getLevel()) + ">", text) : text;
     }
 }

@@ -18,16 +18,14 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 /**
  * Sets logback up as the shipped conf/logback.xml says, without reading it through Joran, when the
  * file logback was pointed at ({@code logback.configurationFile}) is byte for byte the shipped one:
- * Joran's XML parsing took a worker 30 to 70 ms of its boot (JDK 17), half of its logging setup.
- * Any other file (the shipped one edited, or one of
- * the user's own) goes to logback's own configurator as before. Found through ServiceLoader
- * (META-INF/services), which logback asks before it reads any file.
+ * Joran's XML parsing took a worker 30 to 70 ms of its boot (JDK 17), half of its logging setup,
+ * and the file's layout is {@link ShippedLayout}, its patterns written out in code. Any other file
+ * (the shipped one edited, or one of the user's own) goes to logback's own configurator as before.
+ * Found through ServiceLoader (META-INF/services), which logback asks before it reads any file.
  */
 public final class ShippedLogbackConfigurator extends ContextAwareBase implements Configurator {
     /** The build's copy of conf/logback.xml inside dm-daemon's jar. */
     static final String SHIPPED = "/dm/logging/logback.xml";
-    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level dm[${dm.pid:-?}] ${dm.role:-?}: %msg%n";
-    static final String JOURNAL_PATTERN = "%-5level dm[${dm.pid:-?}] ${dm.role:-?}: %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -38,10 +36,15 @@ public final class ShippedLogbackConfigurator extends ContextAwareBase implement
         if (file == null || !isShipped(file)) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        JournalLayout layout = new JournalLayout();
+        setUp(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** What the shipped file says: INFO and up to stdout, net.openhft from WARN. */
+    static void setUp(LoggerContext context) {
+        ShippedLayout layout = new ShippedLayout(Journal.active(),
+                System.getProperty(ProcessIdentity.PID_PROPERTY, "?"), System.getProperty(ProcessIdentity.ROLE_PROPERTY, "?"));
         layout.setContext(context);
-        layout.setPattern(substitute(PATTERN));
-        layout.setJournalPattern(substitute(JOURNAL_PATTERN));
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
@@ -56,20 +59,16 @@ public final class ShippedLogbackConfigurator extends ContextAwareBase implement
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(appender);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     static boolean isShipped(String file) {
+        if (file == null) {
+            return false;
+        }
         try (InputStream shipped = ShippedLogbackConfigurator.class.getResourceAsStream(SHIPPED)) {
             return shipped != null && Arrays.equals(shipped.readAllBytes(), Files.readAllBytes(Path.of(file)));
         } catch (IOException | RuntimeException e) {
             return false; // unreadable here: logback reads it (and says what is wrong) as before
         }
-    }
-
-    /** The two ${NAME:-?} of the shipped patterns, as logback substitutes them from system properties. */
-    static String substitute(String pattern) {
-        return pattern.replace("${dm.pid:-?}", System.getProperty(ProcessIdentity.PID_PROPERTY, "?"))
-                .replace("${dm.role:-?}", System.getProperty(ProcessIdentity.ROLE_PROPERTY, "?"));
     }
 }

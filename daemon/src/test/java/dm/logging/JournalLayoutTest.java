@@ -79,8 +79,8 @@ class JournalLayoutTest {
 
     @Test
     void prefixingLeavesNoPrefixDangling() {
-        assertEquals("<6>a\n<6>b\n", JournalLayout.prefixLines("<6>", "a\nb\n"));
-        assertEquals("<6>a\n<6>b", JournalLayout.prefixLines("<6>", "a\nb"));
-        assertEquals("", JournalLayout.prefixLines("<6>", ""));
+        assertEquals("<6>a\n<6>b\n", Journal.prefixLines("<6>", "a\nb\n"));
+        assertEquals("<6>a\n<6>b", Journal.prefixLines("<6>", "a\nb"));
+        assertEquals("", Journal.prefixLines("<6>", ""));
     }
 }

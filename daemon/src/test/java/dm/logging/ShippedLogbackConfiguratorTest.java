@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +26,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 
 class ShippedLogbackConfiguratorTest {
@@ -42,8 +47,10 @@ class ShippedLogbackConfiguratorTest {
     void theShippedFileGivesWhatJoranMakesOfIt() throws Exception {
         String pid = System.getProperty(ProcessIdentity.PID_PROPERTY);
         String role = System.getProperty(ProcessIdentity.ROLE_PROPERTY);
+        TimeZone zone = TimeZone.getDefault();
         System.setProperty(ProcessIdentity.PID_PROPERTY, "4242");
         System.setProperty(ProcessIdentity.ROLE_PROPERTY, "slot 3");
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata")); // half an hour off UTC: the offset shows
         try {
             LoggerContext joran = new LoggerContext();
             JoranConfigurator configurator = new JoranConfigurator();
@@ -54,14 +61,47 @@ class ShippedLogbackConfiguratorTest {
                     new ShippedLogbackConfigurator().configure(ours, SHIPPED.toString()));
 
             assertEquals(describe(joran), describe(ours));
-            for (Level level : List.of(Level.ERROR, Level.WARN, Level.INFO)) {
-                assertEquals(layoutOf(joran).doLayout(event(joran, level)), layoutOf(ours).doLayout(event(ours, level)));
-            }
-            assertTrue(layoutOf(ours).doLayout(event(ours, Level.INFO)).contains(" INFO  dm[4242] slot 3: hello"));
+            assertInstanceOf(ShippedLayout.class, layoutOf(ours));
+            assertSameLines(layoutOf(joran), layoutOf(ours), ours);
+            String line = layoutOf(ours).doLayout(event(ours, Level.INFO, null));
+            assertEquals("2023-11-15 03:43:20.123 INFO  dm[4242] slot 3: hello world" + CoreConstants.LINE_SEPARATOR, line);
         } finally {
             restore(ProcessIdentity.PID_PROPERTY, pid);
             restore(ProcessIdentity.ROLE_PROPERTY, role);
+            TimeZone.setDefault(zone);
         }
+    }
+
+    @Test
+    void underTheJournalTheShippedLayoutWritesWhatJournalLayoutMakesOfTheShippedFile() throws Exception {
+        String file = Files.readString(SHIPPED);
+        LoggerContext context = new LoggerContext();
+        JournalLayout logbacks = new JournalLayout(true);
+        logbacks.setContext(context);
+        logbacks.setPattern(element(file, "pattern").replace("${dm.pid:-?}", "4242").replace("${dm.role:-?}", "slot 3"));
+        logbacks.setJournalPattern(element(file, "journalPattern").replace("${dm.pid:-?}", "4242").replace("${dm.role:-?}", "slot 3"));
+        logbacks.start();
+        ShippedLayout ours = new ShippedLayout(true, "4242", "slot 3");
+        ours.setContext(context);
+        ours.start();
+        assertSameLines(logbacks, ours, context);
+        assertTrue(ours.doLayout(event(context, Level.WARN, null)).startsWith("<4>WARN  dm[4242] slot 3: hello world"));
+    }
+
+    /** Every level, with and without a stack trace (one with a cause, which logback shortens). */
+    private static void assertSameLines(Layout<ILoggingEvent> logbacks, Layout<ILoggingEvent> ours, LoggerContext context) {
+        IllegalStateException failure = new IllegalStateException("broken", new java.io.IOException("disk"));
+        for (Level level : List.of(Level.ERROR, Level.WARN, Level.INFO, Level.DEBUG, Level.TRACE)) {
+            for (Throwable thrown : new Throwable[] {null, failure}) {
+                assertEquals(logbacks.doLayout(event(context, level, thrown)), ours.doLayout(event(context, level, thrown)));
+            }
+        }
+    }
+
+    private static String element(String file, String name) {
+        Matcher m = Pattern.compile("<" + name + ">(.*?)</" + name + ">").matcher(file);
+        assertTrue(m.find(), name + " in " + SHIPPED);
+        return m.group(1);
     }
 
     @Test
@@ -90,20 +130,19 @@ class ShippedLogbackConfiguratorTest {
     private static String describe(Appender<ILoggingEvent> appender) {
         ConsoleAppender<ILoggingEvent> console = assertInstanceOf(ConsoleAppender.class, appender);
         LayoutWrappingEncoder<ILoggingEvent> encoder = assertInstanceOf(LayoutWrappingEncoder.class, console.getEncoder());
-        JournalLayout layout = assertInstanceOf(JournalLayout.class, encoder.getLayout());
-        return appender.getName() + " " + console.getTarget() + " started=" + appender.isStarted() + " " + layout.getPattern()
-                + " | " + layout.getJournalPattern() + " started=" + layout.isStarted() + " charset=" + encoder.getCharset()
+        return appender.getName() + " " + console.getTarget() + " started=" + appender.isStarted()
+                + " layout started=" + encoder.getLayout().isStarted() + " charset=" + encoder.getCharset()
                 + " immediateFlush=" + console.isImmediateFlush();
     }
 
-    private static JournalLayout layoutOf(LoggerContext context) {
+    private static Layout<ILoggingEvent> layoutOf(LoggerContext context) {
         ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
                 .getAppender("STDOUT");
-        return (JournalLayout) ((LayoutWrappingEncoder<ILoggingEvent>) console.getEncoder()).getLayout();
+        return ((LayoutWrappingEncoder<ILoggingEvent>) console.getEncoder()).getLayout();
     }
 
-    private static LoggingEvent event(LoggerContext context, Level level) {
-        LoggingEvent event = new LoggingEvent(Logger.class.getName(), context.getLogger("worker"), level, "hello {}", null,
+    private static LoggingEvent event(LoggerContext context, Level level, Throwable thrown) {
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), context.getLogger("worker"), level, "hello {}", thrown,
                 new Object[] {"world"});
         event.setTimeStamp(1_700_000_000_123L);
         return event;
