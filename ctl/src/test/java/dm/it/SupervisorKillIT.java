@@ -19,6 +19,7 @@ import dm.it.kit.Daemons;
 import dm.it.kit.DmExtension;
 import dm.it.kit.Echo;
 import dm.it.kit.Exec;
+import dm.it.kit.HandlerJars;
 import dm.it.kit.PoolStatus;
 import dm.it.kit.Processes;
 
@@ -63,5 +64,21 @@ class SupervisorKillIT {
         PoolStatus status = second.status();
         assertEquals(second.pid(), status.supervisorPid(), "the scoreboard is the new daemon's");
         assertEquals("normal", status.parentStatus());
+    }
+
+    /** The kernel's parent-death signal covers a worker from its first moments: one stuck in its handler's start would keep the port. */
+    @Test
+    void aWorkerStillStartingDiesWithTheSupervisor(Daemons daemons) throws Exception {
+        Path jar = HandlerJars.testHandlers(dir.resolve("test-handlers.jar"));
+        DaemonUnderTest daemon = daemons.start(dir, Map.of("pool.min", "1", "pool.max", "1",
+                "worker.handler", "dm.it.handlers.NeverStartingHandler", "worker.classpath", jar.toString()));
+        daemon.waitForLog("NeverStartingHandler: starting, and never done", Duration.ofSeconds(30));
+        List<ProcessHandle> workers = daemon.workerProcesses();
+        assertEquals(1, workers.size(), "the worker JVM, still booting");
+
+        assertTrue(daemon.handle().destroyForcibly(), "SIGKILL to the supervisor");
+        Await.until(Duration.ofSeconds(2), () -> workers.stream().noneMatch(Processes::running),
+                "the booting worker gone after the supervisor's kill -9");
+        assertEquals(137, daemon.awaitExit(Duration.ofSeconds(5)), "supervisor killed by SIGKILL");
     }
 }

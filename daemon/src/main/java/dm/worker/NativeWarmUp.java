@@ -1,31 +1,39 @@
 package dm.worker;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * Starts JNA, and binds the worker's own native calls, on a thread of its own as the worker boots.
- * JNA's start (its library, its logging, its checks) took about a third of a worker's boot; this way
- * it runs beside the main thread's work (configuration, scoreboard, handler) on another core, and
- * the main thread, when it first makes a native call, waits only for what is left of it (the JVM
- * lets one thread initialise a class and makes the others wait for it).
+ * Starts JNA on a thread of its own as the worker boots, and keeps that thread for the worker's
+ * life as the holder of the parent-death signal ({@link ParentProcess#dieWith}).
+ *
+ * <p>JNA's start (its library, its logging, its checks) took about a third of a worker's boot; on
+ * this thread it runs beside the main thread's work (configuration, scoreboard, handler) on another
+ * core, and the main thread, at its first native call, waits only for what is left of it (the JVM
+ * lets one thread initialise a class and makes the others wait). The kernel keeps the death signal
+ * per thread and drops it when that thread exits, so the thread that asks for it must outlive
+ * everything else: this one parks until the process ends. Asked for early, the signal also covers a
+ * worker whose handler never finishes starting: it would otherwise keep the port open, orphaned.
  */
 final class NativeWarmUp {
     private NativeWarmUp() {
     }
 
-    static void start() {
-        Thread thread = new Thread(NativeWarmUp::initialise, "native-warm-up");
+    static void start(long supervisorPid) {
+        Thread thread = new Thread(() -> run(supervisorPid), "native-start");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Each of these classes binds its calls in its static initialiser. */
-    private static void initialise() {
-        ClassLoader loader = NativeWarmUp.class.getClassLoader();
-        for (String name : new String[] {"dm.worker.ParentProcess", "dm.worker.Epoll"}) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return; // the main thread meets the same, and does without (each class says how)
-            }
+    private static void run(long supervisorPid) {
+        ParentProcess.dieWith(supervisorPid);
+        try {
+            // Epoll binds its calls in its static initialiser.
+            Class.forName("dm.worker.Epoll", true, NativeWarmUp.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the main thread meets the same, and does without (Epoll says how)
+        }
+        while (true) {
+            LockSupport.park();
         }
     }
 }

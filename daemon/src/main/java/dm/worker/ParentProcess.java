@@ -35,8 +35,8 @@ final class ParentProcess {
      * keeps the port accepting connections nobody supervises. The watchdog also notices a dead
      * supervisor, but only at its next look; the kernel's signal is immediate. Then checks the
      * parent is still the supervisor: had it died before prctl, no signal would ever come.
-     * Called by the worker's main thread, which lives as long as the worker: the kernel keeps the
-     * death signal per thread, and a thread that exits takes its signal with it.
+     * The kernel keeps the death signal per thread, and a thread that exits takes its signal with
+     * it: call this from a thread that lives as long as the worker ({@link NativeWarmUp}).
      */
     static void dieWith(long supervisorPid) {
         if (DIRECT) {

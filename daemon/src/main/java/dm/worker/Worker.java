@@ -82,9 +82,6 @@ final class Worker implements WorkerContext {
             return ExitCodes.WORKER_BOOT_FAILED;
         }
 
-        // Once booted (with JNA started beside the boot, see NativeWarmUp): a worker still booting
-        // when the supervisor died leaves here, before it takes any connection.
-        ParentProcess.dieWith(supervisorPid);
         AcceptWait[] waits = acceptWaits();
         AcceptLoop[] loops = new AcceptLoop[threads];
         List<ReadWatch> reads = new ArrayList<>();

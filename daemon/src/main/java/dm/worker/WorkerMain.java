@@ -25,7 +25,7 @@ public final class WorkerMain {
         }
         int slot = Integer.parseInt(args[1]);
         long supervisorPid = Long.parseLong(args[2]);
-        NativeWarmUp.start();
+        NativeWarmUp.start(supervisorPid);
         keepOwnCopiesOfStdoutAndStderr();
         ProcessIdentity.set("slot " + slot);
         haltOnTerm();
