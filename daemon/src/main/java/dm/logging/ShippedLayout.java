@@ -1,9 +1,8 @@
 package dm.logging;
 
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.zone.ZoneRules;
+import java.time.ZoneOffset;
+import java.util.TimeZone;
 
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -21,7 +20,7 @@ final class ShippedLayout extends LayoutBase<ILoggingEvent> {
     private final boolean journal;
     private final String identity;
     // Both made when first needed, by whichever thread logs first (logback lays out outside its lock).
-    private volatile ZoneRules zone;
+    private volatile TimeZone zone;
     private ThrowableProxyConverter stackTraces;
 
     /** {@code pid} and {@code role} as they appear in {@code dm[PID] ROLE:}. */
@@ -53,13 +52,18 @@ final class ShippedLayout extends LayoutBase<ILoggingEvent> {
         return line.toString();
     }
 
-    /** yyyy-MM-dd HH:mm:ss.SSS in the JVM's time zone, as logback's %d writes it. */
+    /**
+     * yyyy-MM-dd HH:mm:ss.SSS in the JVM's time zone, as logback's %d writes it. The offset comes
+     * from java.util.TimeZone, which the JVM reads anyway; java.time's ZoneId would read the time
+     * zone database a second time (about 4 ms of a worker's boot).
+     */
     private void appendTimestamp(StringBuilder line, long millis) {
         if (zone == null) {
-            zone = ZoneId.systemDefault().getRules();
+            zone = TimeZone.getDefault();
         }
-        Instant instant = Instant.ofEpochMilli(millis);
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), zone.getOffset(instant));
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(zone.getOffset(millis) / 1000);
+        int nanos = (int) Math.floorMod(millis, 1000) * 1_000_000;
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), nanos, offset);
         digits(line, t.getYear(), 4).append('-');
         digits(line, t.getMonthValue(), 2).append('-');
         digits(line, t.getDayOfMonth(), 2).append(' ');
