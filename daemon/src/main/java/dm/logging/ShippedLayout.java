@@ -33,9 +33,8 @@ final class ShippedLayout extends LayoutBase<ILoggingEvent> {
     public String doLayout(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(128);
         String priority = journal ? "<" + Journal.priority(event.getLevel()) + ">" : "";
-        if (journal) {
-            line.append(priority);
-        } else {
+        line.append(priority);
+        if (!journal) {
             appendTimestamp(line, event.getTimeStamp());
             line.append(' ');
         }

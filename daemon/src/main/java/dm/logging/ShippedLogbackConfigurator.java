@@ -33,7 +33,7 @@ public final class ShippedLogbackConfigurator extends ContextAwareBase implement
     }
 
     ExecutionStatus configure(LoggerContext context, String file) {
-        if (file == null || !isShipped(file)) {
+        if (!isShipped(file)) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         setUp(context);
