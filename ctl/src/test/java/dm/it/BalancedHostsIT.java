@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +147,8 @@ class BalancedHostsIT {
             rollingRestart(current);
             current[1] = waitDownThenStartAgain(current[1]);
             current[2] = killThenStartAgain(current[2]);
-        } catch (AssertionError | RuntimeException e) {
+        } catch (AssertionError | RuntimeException | IOException e) {
+            // IOException too: a held connection whose read times out is one, and needs the logs as much
             printDiagnostics();
             throw e;
         } finally {
@@ -341,7 +343,14 @@ class BalancedHostsIT {
             socket.setSoTimeout(10_000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             socket.getOutputStream().write("WHO\n".getBytes(StandardCharsets.US_ASCII));
-            long pid = BalancedLoad.workerPid(in.readLine());
+            String answer;
+            try {
+                answer = in.readLine();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("no answer to WHO within 10 s through HAProxy (client port "
+                        + socket.getLocalPort() + ")", e);
+            }
+            long pid = BalancedLoad.workerPid(answer);
             host = hostOf(pid).orElseThrow(() -> new AssertionError("worker " + pid + " belongs to no host"));
         }
 
