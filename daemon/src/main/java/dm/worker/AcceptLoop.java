@@ -3,7 +3,6 @@ package dm.worker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -36,6 +35,8 @@ final class AcceptLoop extends Thread {
     private final ServerSocketChannel listener;
     /** Null: the listening socket is blocking, and this thread waits in accept(). */
     private final AcceptWait acceptWait;
+    /** Null: connections are accepted through the JDK's channel. */
+    private final NativeAcceptor acceptor;
     private final AcceptGate gate;
     private final Control control;
     private final LoadedHandler handler;
@@ -47,13 +48,15 @@ final class AcceptLoop extends Thread {
     private final Logger log;
 
     AcceptLoop(Worker worker, Slot slot, int index, ServerSocketChannel listener, AcceptWait acceptWait,
-            AcceptGate gate, Control control, LoadedHandler handler, ReadTimeouts timeouts, AccessLog accessLog) {
+            NativeAcceptor acceptor, AcceptGate gate, Control control, LoadedHandler handler, ReadTimeouts timeouts,
+            AccessLog accessLog) {
         super("accept-" + index);
         this.worker = worker;
         this.slot = slot;
         this.record = slot.thread(index);
         this.listener = listener;
         this.acceptWait = acceptWait;
+        this.acceptor = acceptor;
         this.gate = gate;
         this.control = control;
         this.handler = handler;
@@ -79,15 +82,16 @@ final class AcceptLoop extends Thread {
             if (gate.pass(record.index())) {
                 continue; // it stood by: whether to leave is asked again before it takes a connection
             }
-            SocketChannel connection;
+            ClientSocket connection;
             try {
                 if (acceptWait != null) {
                     acceptWait.await();
                 }
-                connection = listener.accept();
-            } catch (ClosedChannelException e) {
-                break; // closed by the watchdog (asked to leave) or by worker.max-requests: accept nothing more
+                connection = acceptor != null ? acceptor.accept() : acceptThroughJdk();
             } catch (IOException e) {
+                if (e instanceof ClosedChannelException || !listener.isOpen()) {
+                    break; // closed by the watchdog (asked to leave) or by worker.max-requests: accept nothing more
+                }
                 log.warn("accept failed: {}", e.getMessage());
                 continue;
             }
@@ -106,25 +110,38 @@ final class AcceptLoop extends Thread {
         record.setState(WorkerState.EXITING);
     }
 
+    private ClientSocket acceptThroughJdk() throws IOException {
+        SocketChannel channel = listener.accept();
+        if (channel == null) {
+            return null;
+        }
+        try {
+            return new JdkSocket(channel);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     /**
      * Serves one connection; returns the worker's call count (all its threads). Nothing here is
      * logged for a connection that goes well, and nothing makes a system call that serving it does
      * not need: the read timeouts are kept by {@link ReadWatch}, not by SO_TIMEOUT.
      */
-    private long serve(SocketChannel channel) {
+    private long serve(ClientSocket socket) {
         InetSocketAddress client = null;
         AcceptedConnection connection = null;
         long calls = slot.calls();
         long acceptedNanos = System.nanoTime();
         long acceptedMillis = System.currentTimeMillis();
         AccessLogLine.Outcome outcome = AccessLogLine.Outcome.OK;
-        try (channel) {
-            client = (InetSocketAddress) channel.getRemoteAddress();
+        try (socket) {
+            client = socket.client();
             calls = record.beginConnection(client, acceptedMillis);
             control.countAccepted();
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            readWatch.watch(channel);
-            connection = new AcceptedConnection(channel, client, worker, readWatch, timeouts);
+            socket.setTcpNoDelay();
+            readWatch.watch(socket);
+            connection = new AcceptedConnection(socket, worker, readWatch, timeouts);
             handler.handle(connection);
         } catch (SocketTimeoutException e) {
             outcome = AccessLogLine.Outcome.TIMEOUT;

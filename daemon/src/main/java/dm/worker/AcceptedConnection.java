@@ -3,6 +3,7 @@ package dm.worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 
@@ -10,24 +11,22 @@ import dm.handler.Connection;
 import dm.handler.WorkerContext;
 
 /**
- * The {@link Connection} a handler sees: streams over the accepted blocking channel, the input
- * with the read timeouts, both counting bytes for the access log. Reads and writes made on
- * {@link #channel()} directly have no timeout and are not counted.
+ * The {@link Connection} a handler sees: streams over the accepted connection, the input with the
+ * read timeouts, both counting bytes for the access log. Reads and writes made on {@link #channel()}
+ * directly have no timeout and are not counted.
  */
 final class AcceptedConnection implements Connection {
-    private final SocketChannel channel;
-    private final InetSocketAddress client;
+    private final ClientSocket socket;
     private final WorkerContext worker;
     private final WatchedInput input;
     private final CountedOutput output;
 
-    AcceptedConnection(SocketChannel channel, InetSocketAddress client, WorkerContext worker, ReadWatch watch,
-            ReadTimeouts timeouts) throws IOException {
-        this.channel = channel;
-        this.client = client;
+    AcceptedConnection(ClientSocket socket, WorkerContext worker, ReadWatch watch, ReadTimeouts timeouts)
+            throws IOException {
+        this.socket = socket;
         this.worker = worker;
-        this.input = new WatchedInput(channel.socket().getInputStream(), watch, timeouts);
-        this.output = new CountedOutput(channel.socket().getOutputStream());
+        this.input = new WatchedInput(socket.input(), watch, timeouts);
+        this.output = new CountedOutput(socket.output());
     }
 
     long bytesIn() {
@@ -55,12 +54,16 @@ final class AcceptedConnection implements Connection {
 
     @Override
     public SocketChannel channel() {
-        return channel;
+        try {
+            return socket.channel();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public InetSocketAddress client() {
-        return client;
+        return socket.client();
     }
 
     @Override

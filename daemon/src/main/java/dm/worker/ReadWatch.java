@@ -1,7 +1,5 @@
 package dm.worker;
 
-import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -23,7 +21,7 @@ final class ReadWatch {
     private final LongSupplier nanoClock;
     /** NOT_READING, EXPIRED, or the System.nanoTime() by which the current read must return (never 0 or EXPIRED). */
     private final AtomicLong deadline = new AtomicLong(NOT_READING);
-    private volatile SocketChannel connection;
+    private volatile ClientSocket connection;
 
     ReadWatch() {
         this(System::nanoTime);
@@ -33,9 +31,9 @@ final class ReadWatch {
         this.nanoClock = nanoClock;
     }
 
-    /** The accepting thread: from now on its reads are on {@code channel}. */
-    void watch(SocketChannel channel) {
-        connection = channel;
+    /** The accepting thread: from now on its reads are on {@code socket}. */
+    void watch(ClientSocket socket) {
+        connection = socket;
     }
 
     /** The accepting thread: the connection is closed. */
@@ -70,13 +68,9 @@ final class ReadWatch {
         if (!deadline.compareAndSet(due, EXPIRED)) {
             return false;
         }
-        SocketChannel channel = connection;
-        if (channel != null) {
-            try {
-                channel.shutdownInput();
-            } catch (IOException ignored) {
-                // already closed: the read has ended anyway
-            }
+        ClientSocket socket = connection;
+        if (socket != null) {
+            socket.shutdownInput();
         }
         return true;
     }

@@ -83,12 +83,14 @@ final class Worker implements WorkerContext {
         }
 
         AcceptWait[] waits = acceptWaits();
+        boolean acceptNatively = waits != null && acceptNatively();
         AcceptLoop[] loops = new AcceptLoop[threads];
         List<ReadWatch> reads = new ArrayList<>();
         gate = new AcceptGate(slot, threads);
         for (int t = 0; t < threads; t++) {
-            loops[t] = new AcceptLoop(this, slot, t, listener, waits == null ? null : waits[t], gate,
-                    scoreboard.control(), handler, readTimeouts, accessLog);
+            loops[t] = new AcceptLoop(this, slot, t, listener, waits == null ? null : waits[t],
+                    acceptNatively ? new NativeAcceptor(0) : null, gate, scoreboard.control(), handler, readTimeouts,
+                    accessLog);
             reads.add(loops[t].readWatch());
         }
         new Watchdog(this, slot, supervisorPid, reads, gate).start();
@@ -193,6 +195,15 @@ final class Worker implements WorkerContext {
         }
         acceptWakeup = wakeup;
         return waits;
+    }
+
+    /** With epoll (a non-blocking listening socket): accept4(2) on fd 0, unless this JVM cannot. */
+    private static boolean acceptNatively() {
+        if (!NativeAcceptor.available()) {
+            log.warn("cannot accept connections with direct system calls on this JDK: accepting through the JDK's channel");
+            return false;
+        }
+        return true;
     }
 
     private static void joinUninterruptibly(Thread thread) {
