@@ -26,11 +26,13 @@ final class NativeWarmUp {
 
     private static void run(long supervisorPid) {
         ParentProcess.dieWith(supervisorPid);
-        try {
-            // Epoll binds its calls in its static initialiser.
-            Class.forName("dm.worker.Epoll", true, NativeWarmUp.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            // the main thread meets the same, and does without (Epoll says how)
+        // Each binds its calls (or looks up the JDK's constructor) in its static initialiser.
+        for (String name : new String[] {"dm.worker.Epoll", "dm.worker.SocketCalls", "dm.worker.JdkChannels"}) {
+            try {
+                Class.forName(name, true, NativeWarmUp.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // the main thread meets the same, and does without (the worker's log says how)
+            }
         }
         while (true) {
             LockSupport.park();
