@@ -1,5 +1,7 @@
 package dm.logging;
 
+import dm.CurrentProcess;
+
 /**
  * Names the process in every log line ({@code dm[PID] supervisor:} or {@code dm[PID] slot 3:}).
  * conf/logback.xml reads these system properties, so they must be set before the first logger
@@ -13,7 +15,7 @@ public final class ProcessIdentity {
     }
 
     public static void set(String role) {
-        System.setProperty(PID_PROPERTY, Long.toString(ProcessHandle.current().pid()));
+        System.setProperty(PID_PROPERTY, Long.toString(CurrentProcess.pid()));
         System.setProperty(ROLE_PROPERTY, role);
     }
 }

@@ -19,9 +19,23 @@ final class NativeWarmUp {
     }
 
     static void start(long supervisorPid) {
-        Thread thread = new Thread(() -> run(supervisorPid), "native-start");
+        Thread thread = new Thread(new Start(supervisorPid), "native-start");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A class, not a lambda: a lambda that captures a long made the JVM generate method-handle classes at boot. */
+    private static final class Start implements Runnable {
+        private final long supervisorPid;
+
+        Start(long supervisorPid) {
+            this.supervisorPid = supervisorPid;
+        }
+
+        @Override
+        public void run() {
+            NativeWarmUp.run(supervisorPid);
+        }
     }
 
     private static void run(long supervisorPid) {

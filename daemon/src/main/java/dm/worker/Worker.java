@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dm.CurrentProcess;
 import dm.ExitCodes;
 import dm.config.ConfigException;
 import dm.config.ConfigSnapshot;
@@ -40,7 +41,7 @@ final class Worker implements WorkerContext {
     private final Path configFile;
     private final int slotIndex;
     private final long supervisorPid;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid = CurrentProcess.pid();
     private HandlerSettings settings = HandlerSettings.of(Map.of());
     private final AtomicBoolean retiring = new AtomicBoolean();
     private Slot slot;
