@@ -138,6 +138,10 @@ public final class Scoreboard implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD,
                     file + " is not a dm scoreboard (" + e.getMessage() + ")");
+        } catch (NoClassDefFoundError e) {
+            // A worker started without Chronicle Map's jars, since the supervisor had written the records file.
+            throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, RecordLayout.fileFor(file)
+                    + " is missing or does not match " + file + ", and this process has no Chronicle Map to open it with");
         }
         if (chronicle == null) {
             throw new ScoreboardException(ScoreboardException.Reason.NOT_A_SCOREBOARD, file + " is not a dm scoreboard");

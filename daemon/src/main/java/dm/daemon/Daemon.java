@@ -46,7 +46,7 @@ final class Daemon implements AutoCloseable {
             scoreboard = Scoreboard.create(config.scoreboardFile(), config.poolMax(), config.workerThreads());
             scoreboard.layoutProblem().ifPresent(problem -> log.warn("workers open the scoreboard through Chronicle Map,"
                     + " which makes each start slower: its records could not be located ({})", problem));
-            first = Generation.first(config, pid);
+            first = Generation.first(config, pid, scoreboard.layoutProblem().isPresent());
             if (config.agentListen().isPresent()) {
                 agent = AgentEndpoint.open(config.agentListen().get(), scoreboard);
             }

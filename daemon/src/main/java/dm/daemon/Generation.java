@@ -29,9 +29,11 @@ final class Generation {
     private final ClassArchive classArchive;
     private final Path snapshot;
     private final long supervisorPid;
+    private final boolean workersNeedChronicleMap;
 
-    private Generation(long number, ServerConfig config, long supervisorPid) {
+    private Generation(long number, ServerConfig config, long supervisorPid, boolean workersNeedChronicleMap) {
         this.number = number;
+        this.workersNeedChronicleMap = workersNeedChronicleMap;
         this.config = config;
         this.supervisorPid = supervisorPid;
         this.policy = new PoolPolicy(config.poolMin(), config.poolMax(), config.minSpare(), config.maxSpare(),
@@ -54,7 +56,7 @@ final class Generation {
         options.add("-Dslf4j.internal.verbosity=WARN"); // else slf4j says on stderr that it used the property
         options.addAll(config.workerJvmOptions());
         // dm's own jars only: the worker loads worker.classpath in the handler's own class loader.
-        this.classpath = WorkerClasspath.of(System.getProperty("java.class.path"));
+        this.classpath = WorkerClasspath.of(System.getProperty("java.class.path"), workersNeedChronicleMap);
         this.jvmCommand = List.copyOf(options);
         List<String> fingerprinted = new ArrayList<>(classpath);
         config.workerClasspath().forEach(entry -> fingerprinted.add(entry.toString()));
@@ -64,15 +66,18 @@ final class Generation {
         this.snapshot = snapshotFile(config, number);
     }
 
-    /** The first generation; writes its snapshot. */
-    static Generation first(ServerConfig config, long supervisorPid) throws IOException {
+    /**
+     * The first generation; writes its snapshot. {@code workersNeedChronicleMap}: the scoreboard has
+     * no records file (its layout problem was logged), so workers open it through Chronicle Map.
+     */
+    static Generation first(ServerConfig config, long supervisorPid, boolean workersNeedChronicleMap) throws IOException {
         removeLaterSnapshots(config);
-        return written(new Generation(1, config, supervisorPid));
+        return written(new Generation(1, config, supervisorPid, workersNeedChronicleMap));
     }
 
     /** The generation after this one, for a restart; writes its snapshot. */
     Generation next(ServerConfig fresh) throws IOException {
-        return written(new Generation(number + 1, fresh, supervisorPid));
+        return written(new Generation(number + 1, fresh, supervisorPid, workersNeedChronicleMap));
     }
 
     private static Generation written(Generation generation) throws IOException {

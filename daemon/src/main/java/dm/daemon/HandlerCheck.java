@@ -50,7 +50,7 @@ final class HandlerCheck {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(config.workerJvmOptions()); // the handler's system properties, as in a worker
         command.add("-cp");
-        command.add(String.join(":", WorkerClasspath.of(System.getProperty("java.class.path")))); // as a worker's
+        command.add(String.join(":", WorkerClasspath.of(System.getProperty("java.class.path"), false))); // as a worker's
         command.add(HandlerCheckMain.class.getName());
         command.add(config.file().toString());
         Process process;

@@ -52,7 +52,7 @@ final class LoopHarness implements AutoCloseable {
         control = scoreboard.control();
         launcher = new FakeLauncher(scoreboard);
         this.notifier = notifier.apply(clock);
-        supervisor = new Supervisor(scoreboard, Generation.first(config, 1), launcher, clock, null, ConfigReader.DIRECT,
+        supervisor = new Supervisor(scoreboard, Generation.first(config, 1, false), launcher, clock, null, ConfigReader.DIRECT,
                 launcher, cpu, this.notifier);
     }
 

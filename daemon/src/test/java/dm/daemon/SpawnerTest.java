@@ -97,7 +97,7 @@ class SpawnerTest {
             Pool pool = new Pool(scoreboard, settings, clock);
             FakeLauncher launcher = new FakeLauncher(scoreboard);
             Spawner spawner = new Spawner(pool, launcher, clock, event -> { });
-            Generation generation = Generation.first(settings, 1);
+            Generation generation = Generation.first(settings, 1, false);
             long tick = clock.nanoTime() + 1_000_000_000L;
             assertEquals(tick, spawner.nextDueNanos(tick), "nothing due: the next tick");
             for (int slot = 0; slot < 3; slot++) {
