@@ -1,6 +1,5 @@
 package dm.worker;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /** Linux's epoll and eventfd, by JNA's direct mapping (a call costs about a microsecond). */
@@ -15,18 +14,9 @@ final class Epoll {
     static final int EVENT_SIZE = 16;
 
     /** False without JNA or without these calls: the worker then blocks in accept() as before. */
-    static final boolean AVAILABLE = register();
+    static final boolean AVAILABLE = DirectMapping.bindToLibc(Epoll.class);
 
     private Epoll() {
-    }
-
-    private static boolean register() {
-        try {
-            Native.register(Epoll.class, "c");
-            return true;
-        } catch (LinkageError e) {
-            return false;
-        }
     }
 
     static native int epoll_create1(int flags);

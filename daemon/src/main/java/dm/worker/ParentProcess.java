@@ -1,6 +1,5 @@
 package dm.worker;
 
-import com.sun.jna.Native;
 
 import dm.ExitCodes;
 
@@ -12,7 +11,8 @@ import dm.ExitCodes;
 final class ParentProcess {
     private static final int PR_SET_PDEATHSIG = 1;
     private static final int SIGKILL = 9;
-    private static final boolean DIRECT = register();
+    /** False without JNA or libc: ProcessHandle answers the same, only dearer; and no death signal. */
+    private static final boolean DIRECT = DirectMapping.bindToLibc(ParentProcess.class);
 
     private ParentProcess() {
     }
@@ -20,15 +20,6 @@ final class ParentProcess {
     private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     private static native int getppid();
-
-    private static boolean register() {
-        try {
-            Native.register(ParentProcess.class, "c");
-            return true;
-        } catch (LinkageError e) {
-            return false; // no JNA or no libc: ProcessHandle answers the same, only dearer; no death signal
-        }
-    }
 
     /**
      * Asks the kernel to SIGKILL this worker the moment the supervisor dies, so that an orphan never

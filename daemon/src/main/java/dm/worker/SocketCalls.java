@@ -1,12 +1,11 @@
 package dm.worker;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
  * The socket calls of an accepted connection, made directly (JNA's direct mapping) instead of
  * through the JDK's channel: see {@link NativeSocket} for why. Each returns -1 on failure, and
- * {@link Native#getLastError()} then has errno.
+ * {@link com.sun.jna.Native#getLastError()} then has errno.
  */
 final class SocketCalls {
     static final int SOCK_CLOEXEC = 0x80000;
@@ -25,18 +24,9 @@ final class SocketCalls {
     static final int SOCKADDR_SIZE = 28;
 
     /** False without JNA or these calls: the worker then accepts through the JDK. */
-    static final boolean AVAILABLE = register();
+    static final boolean AVAILABLE = DirectMapping.bindToLibc(SocketCalls.class);
 
     private SocketCalls() {
-    }
-
-    private static boolean register() {
-        try {
-            Native.register(SocketCalls.class, "c");
-            return true;
-        } catch (LinkageError e) {
-            return false;
-        }
     }
 
     static native int accept4(int fd, Pointer address, Pointer addressLength, int flags);
