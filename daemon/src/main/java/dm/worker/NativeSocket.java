@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.channels.SocketChannel;
 
 import com.sun.jna.Memory;
@@ -109,17 +110,17 @@ final class NativeSocket implements ClientSocket {
 
     private void ensureOpen() throws IOException {
         if (closed) {
-            throw new IOException("Socket closed");
+            throw new SocketException("Socket closed");
         }
     }
 
     /**
-     * The JDK's words where a handler or {@link ClientReset} may look for them ("Connection reset",
-     * "Broken pipe"), the C library's for the rest.
+     * The JDK's exceptions and words where a handler or {@link ClientReset} may look for them
+     * (SocketException "Connection reset", IOException "Broken pipe"), errno for the rest.
      */
     static IOException failure(String call, int errno) {
         return switch (errno) {
-            case SocketCalls.ECONNRESET -> new IOException("Connection reset");
+            case SocketCalls.ECONNRESET -> new SocketException("Connection reset");
             case SocketCalls.EPIPE -> new IOException("Broken pipe");
             default -> new IOException(call + " failed: errno " + errno);
         };

@@ -15,6 +15,7 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -101,7 +102,7 @@ class NativeSocketTest {
             client.getOutputStream().write(1);
             client.close(); // RST: unread data and linger 0
             InputStream in = accepted.input();
-            IOException e = assertThrows(IOException.class, () -> {
+            SocketException e = assertThrows(SocketException.class, () -> {
                 while (in.read() >= 0) {
                     // until the reset shows
                 }
@@ -122,7 +123,8 @@ class NativeSocketTest {
             accepted.close(); // twice is fine
             assertFalse(channel.isOpen());
             accepted.shutdownInput(); // the watchdog, too late: nothing happens
-            assertEquals("Socket closed", assertThrows(IOException.class, () -> out.write(1)).getMessage());
+            assertEquals("Socket closed", assertThrows(SocketException.class, () -> out.write(1)).getMessage(),
+                    "as the JDK's socket says it");
             assertEquals(-1, client.getInputStream().read(), "the client sees the close");
         }
     }
