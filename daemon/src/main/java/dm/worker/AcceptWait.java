@@ -19,7 +19,7 @@ import com.sun.jna.Memory;
  */
 final class AcceptWait {
     private final int epollFd;
-    private final Memory event = new Memory(Epoll.EVENT_SIZE);
+    private final Memory event = new Memory(Libc.EPOLL_EVENT_SIZE);
 
     private AcceptWait(int epollFd) {
         this.epollFd = epollFd;
@@ -27,18 +27,18 @@ final class AcceptWait {
 
     /** Null when the kernel refuses (the caller then blocks in accept()). */
     static AcceptWait open(int listenerFd, AcceptWakeup wakeup) {
-        int epollFd = Epoll.epoll_create1(Epoll.EPOLL_CLOEXEC);
+        int epollFd = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
         if (epollFd < 0) {
             return null;
         }
-        Memory interest = new Memory(Epoll.EVENT_SIZE);
+        Memory interest = new Memory(Libc.EPOLL_EVENT_SIZE);
         interest.clear();
-        interest.setInt(0, Epoll.EPOLLIN | Epoll.EPOLLEXCLUSIVE);
-        boolean added = Epoll.epoll_ctl(epollFd, Epoll.EPOLL_CTL_ADD, listenerFd, interest) == 0;
-        interest.setInt(0, Epoll.EPOLLIN);
-        added = added && Epoll.epoll_ctl(epollFd, Epoll.EPOLL_CTL_ADD, wakeup.fd(), interest) == 0;
+        interest.setInt(0, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE);
+        boolean added = Libc.epoll_ctl(epollFd, Libc.EPOLL_CTL_ADD, listenerFd, interest) == 0;
+        interest.setInt(0, Libc.EPOLLIN);
+        added = added && Libc.epoll_ctl(epollFd, Libc.EPOLL_CTL_ADD, wakeup.fd(), interest) == 0;
         if (!added) {
-            Epoll.close(epollFd);
+            Libc.close(epollFd);
             return null;
         }
         return new AcceptWait(epollFd);
@@ -49,11 +49,11 @@ final class AcceptWait {
      * the caller's accept() then tells which (null: none waiting, another thread got it).
      */
     void await() {
-        Epoll.epoll_wait(epollFd, event, 1, -1);
+        Libc.epoll_wait(epollFd, event, 1, -1);
     }
 
     /** Takes this thread out of the listening socket's queue of waiters. */
     void close() {
-        Epoll.close(epollFd);
+        Libc.close(epollFd);
     }
 }

@@ -17,10 +17,10 @@ final class AcceptWakeup {
 
     /** Null when epoll or eventfd cannot be had here. */
     static AcceptWakeup create() {
-        if (!Epoll.AVAILABLE) {
+        if (!Libc.AVAILABLE) {
             return null;
         }
-        int fd = Epoll.eventfd(0, Epoll.EFD_CLOEXEC | Epoll.EFD_NONBLOCK);
+        int fd = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         return fd < 0 ? null : new AcceptWakeup(fd);
     }
 
@@ -32,10 +32,10 @@ final class AcceptWakeup {
     void wakeAll() {
         Memory one = new Memory(8);
         one.setLong(0, 1);
-        Epoll.write(fd, one, 8);
+        Libc.write(fd, one, 8);
     }
 
     void close() {
-        Epoll.close(fd);
+        Libc.close(fd);
     }
 }

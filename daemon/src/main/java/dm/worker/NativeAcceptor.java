@@ -18,7 +18,7 @@ final class NativeAcceptor {
     static final int BUFFER_BYTES = 16 * 1024;
 
     private final int listenerFd;
-    private final Memory address = new Memory(SocketCalls.SOCKADDR_SIZE);
+    private final Memory address = new Memory(Libc.SOCKADDR_SIZE);
     private final Memory addressLength = new Memory(4);
     private final Memory readBuffer = new Memory(BUFFER_BYTES);
     private final Memory writeBuffer = new Memory(BUFFER_BYTES);
@@ -29,21 +29,21 @@ final class NativeAcceptor {
 
     /** Whether this JVM can accept natively and still give a handler a JDK channel when it asks. */
     static boolean available() {
-        return SocketCalls.AVAILABLE && JdkChannels.available();
+        return Libc.AVAILABLE && JdkChannels.available();
     }
 
     /** The next waiting connection (blocking, close-on-exec); null when there is none (another thread got it). */
     NativeSocket accept() throws IOException {
-        addressLength.setInt(0, SocketCalls.SOCKADDR_SIZE);
-        int fd = SocketCalls.accept4(listenerFd, address, addressLength, SocketCalls.SOCK_CLOEXEC);
+        addressLength.setInt(0, Libc.SOCKADDR_SIZE);
+        int fd = Libc.accept4(listenerFd, address, addressLength, Libc.SOCK_CLOEXEC);
         if (fd < 0) {
             int errno = Native.getLastError();
-            if (errno == SocketCalls.EAGAIN || errno == SocketCalls.EINTR || errno == SocketCalls.ECONNABORTED) {
+            if (errno == Libc.EAGAIN || errno == Libc.EINTR || errno == Libc.ECONNABORTED) {
                 return null;
             }
             throw NativeSocket.failure("accept", errno);
         }
-        boolean ipv6 = address.getShort(0) == SocketCalls.AF_INET6;
+        boolean ipv6 = address.getShort(0) == Libc.AF_INET6;
         return new NativeSocket(fd, ipv6, client(ipv6), readBuffer, writeBuffer);
     }
 

@@ -79,7 +79,7 @@ final class NativeSocket implements ClientSocket {
 
     @Override
     public void setTcpNoDelay() throws IOException {
-        if (SocketCalls.setsockopt(fd, SocketCalls.IPPROTO_TCP, SocketCalls.TCP_NODELAY, ONE, 4) < 0) {
+        if (Libc.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, ONE, 4) < 0) {
             throw failure("setsockopt(TCP_NODELAY)", Native.getLastError());
         }
     }
@@ -88,7 +88,7 @@ final class NativeSocket implements ClientSocket {
     public void shutdownInput() {
         synchronized (lock) {
             if (!closed) {
-                SocketCalls.shutdown(fd, SocketCalls.SHUT_RD);
+                Libc.shutdown(fd, Libc.SHUT_RD);
             }
         }
     }
@@ -102,7 +102,7 @@ final class NativeSocket implements ClientSocket {
             closed = true;
             if (channel != null) {
                 channel.close();
-            } else if (SocketCalls.close(fd) < 0) {
+            } else if (Libc.close(fd) < 0) {
                 throw failure("close", Native.getLastError());
             }
         }
@@ -120,8 +120,8 @@ final class NativeSocket implements ClientSocket {
      */
     static IOException failure(String call, int errno) {
         return switch (errno) {
-            case SocketCalls.ECONNRESET -> new SocketException("Connection reset");
-            case SocketCalls.EPIPE -> new IOException("Broken pipe");
+            case Libc.ECONNRESET -> new SocketException("Connection reset");
+            case Libc.EPIPE -> new IOException("Broken pipe");
             default -> new IOException(call + " failed: errno " + errno);
         };
     }
@@ -148,8 +148,8 @@ final class NativeSocket implements ClientSocket {
             ensureOpen();
             long n;
             do {
-                n = SocketCalls.read(fd, buffer, Math.min(length, buffer.size()));
-            } while (n < 0 && Native.getLastError() == SocketCalls.EINTR);
+                n = Libc.read(fd, buffer, Math.min(length, buffer.size()));
+            } while (n < 0 && Native.getLastError() == Libc.EINTR);
             if (n < 0) {
                 throw failure("read", Native.getLastError());
             }
@@ -163,7 +163,7 @@ final class NativeSocket implements ClientSocket {
         @Override
         public synchronized int available() throws IOException {
             ensureOpen();
-            return SocketCalls.ioctl(fd, SocketCalls.FIONREAD, buffer) < 0 ? 0 : buffer.getInt(0);
+            return Libc.ioctl(fd, Libc.FIONREAD, buffer) < 0 ? 0 : buffer.getInt(0);
         }
 
         @Override
@@ -193,8 +193,8 @@ final class NativeSocket implements ClientSocket {
                 buffer.write(0, bytes, offset, chunk);
                 long n;
                 do {
-                    n = SocketCalls.write(fd, buffer, chunk);
-                } while (n < 0 && Native.getLastError() == SocketCalls.EINTR);
+                    n = Libc.write(fd, buffer, chunk);
+                } while (n < 0 && Native.getLastError() == Libc.EINTR);
                 if (n < 0) {
                     throw failure("write", Native.getLastError());
                 }

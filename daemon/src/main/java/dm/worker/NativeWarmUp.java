@@ -40,13 +40,11 @@ final class NativeWarmUp {
 
     private static void run(long supervisorPid) {
         ParentProcess.dieWith(supervisorPid);
-        // Each binds its calls (or looks up the JDK's constructor) in its static initialiser.
-        for (String name : new String[] {"dm.worker.Epoll", "dm.worker.SocketCalls", "dm.worker.JdkChannels"}) {
-            try {
-                Class.forName(name, true, NativeWarmUp.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                // the main thread meets the same, and does without (the worker's log says how)
-            }
+        try {
+            // ParentProcess has bound the C library's calls (Libc); this looks up the JDK's channel constructor.
+            Class.forName("dm.worker.JdkChannels", true, NativeWarmUp.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the main thread meets the same, and does without (the worker's log says how)
         }
         while (true) {
             LockSupport.park();

@@ -1,6 +1,5 @@
 package dm.worker;
 
-
 import dm.ExitCodes;
 
 /**
@@ -9,17 +8,8 @@ import dm.ExitCodes;
  * 200 us a look, which was most of an idle worker's CPU at the watchdog's ten looks a second).
  */
 final class ParentProcess {
-    private static final int PR_SET_PDEATHSIG = 1;
-    private static final int SIGKILL = 9;
-    /** False without JNA or libc: ProcessHandle answers the same, only dearer; and no death signal. */
-    private static final boolean DIRECT = DirectMapping.bindToLibc(ParentProcess.class);
-
     private ParentProcess() {
     }
-
-    private static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-    private static native int getppid();
 
     /**
      * Asks the kernel to SIGKILL this worker the moment the supervisor dies, so that an orphan never
@@ -30,8 +20,8 @@ final class ParentProcess {
      * it: call this from a thread that lives as long as the worker ({@link NativeWarmUp}).
      */
     static void dieWith(long supervisorPid) {
-        if (DIRECT) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); // -1 only on a kernel without it: the watchdog remains
+        if (Libc.AVAILABLE) {
+            Libc.prctl(Libc.PR_SET_PDEATHSIG, Libc.SIGKILL, 0, 0, 0); // -1 only on a kernel without it: the watchdog remains
         }
         if (!is(supervisorPid)) {
             Runtime.getRuntime().halt(ExitCodes.WORKER_ORPHANED);
@@ -40,7 +30,8 @@ final class ParentProcess {
 
     /** Our parent is the supervisor until it dies; then the kernel re-parents us. */
     static boolean is(long pid) {
-        long parent = DIRECT ? getppid() : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        // Without JNA ProcessHandle answers the same, only dearer (and there is no death signal).
+        long parent = Libc.AVAILABLE ? Libc.getppid() : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         return parent == pid;
     }
 }
