@@ -5,6 +5,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -43,26 +46,29 @@ final class NativeAcceptor {
             }
             throw NativeSocket.failure("accept", errno);
         }
-        boolean ipv6 = address.getShort(0) == Libc.AF_INET6;
-        return new NativeSocket(fd, ipv6, client(ipv6), readBuffer, writeBuffer);
+        // One copy of the whole sockaddr: each of Memory's small getters is a native call of its own.
+        ByteBuffer sockaddr = ByteBuffer.wrap(address.getByteArray(0, Libc.SOCKADDR_SIZE));
+        boolean ipv6 = sockaddr.order(ByteOrder.nativeOrder()).getShort(0) == Libc.AF_INET6;
+        return new NativeSocket(fd, ipv6, client(sockaddr, ipv6), readBuffer, writeBuffer);
     }
 
     /** sockaddr_in: port at 2, address at 4; sockaddr_in6: port at 2, address at 8, scope at 24. */
-    private InetSocketAddress client(boolean ipv6) {
-        int port = (address.getByte(2) & 0xff) << 8 | address.getByte(3) & 0xff;
+    private static InetSocketAddress client(ByteBuffer sockaddr, boolean ipv6) {
+        int port = sockaddr.order(ByteOrder.BIG_ENDIAN).getShort(2) & 0xffff;
         try {
             InetAddress host;
             if (!ipv6) {
-                host = InetAddress.getByAddress(address.getByteArray(4, 4));
+                host = InetAddress.getByAddress(Arrays.copyOfRange(sockaddr.array(), 4, 8));
             } else {
-                int scope = address.getInt(24);
-                byte[] bytes = address.getByteArray(8, 16);
+                int scope = sockaddr.order(ByteOrder.nativeOrder()).getInt(24);
+                byte[] bytes = Arrays.copyOfRange(sockaddr.array(), 8, 24);
                 // An IPv4-mapped address comes back as the Inet4Address the JDK would give.
                 host = scope == 0 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, scope);
             }
             return new InetSocketAddress(host, port);
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("accept4 returned an address of " + address.getShort(0), e);
+            throw new IllegalStateException("accept4 returned an address of family "
+                    + sockaddr.order(ByteOrder.nativeOrder()).getShort(0), e);
         }
     }
 }

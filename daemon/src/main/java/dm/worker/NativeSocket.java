@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -141,7 +142,7 @@ final class NativeSocket implements ClientSocket {
 
         @Override
         public synchronized int read(byte[] bytes, int offset, int length) throws IOException {
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            Objects.checkFromIndexSize(offset, length, bytes.length);
             if (length == 0) {
                 return 0;
             }
@@ -186,7 +187,7 @@ final class NativeSocket implements ClientSocket {
 
         @Override
         public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            Objects.checkFromIndexSize(offset, length, bytes.length);
             ensureOpen();
             while (length > 0) {
                 int chunk = (int) Math.min(length, buffer.size());
