@@ -57,6 +57,11 @@ final class JvmLauncher implements Launcher {
         }
 
         @Override
+        public void nudge() {
+            ProcessSignals.send(process, ProcessSignals.SIGWINCH);
+        }
+
+        @Override
         public void onExit(IntConsumer listener) {
             process.onExit().thenAccept(p -> listener.accept(p.exitValue()));
         }

@@ -139,6 +139,7 @@ final class Pool {
     void askToLeave(WorkerProcess worker, ShutdownRequest request) {
         worker.markAskedToLeave(request, clock.nanoTime());
         slots[worker.slot].record.request(request);
+        worker.handle.nudge();
     }
 
     /** SIGKILL, with the reason the log gives for its exit. */

@@ -4,9 +4,11 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 
-/** Signals the JDK cannot send: it has SIGTERM and SIGKILL (Process.destroy), not SIGQUIT. */
+/** Signals the JDK cannot send: it has SIGTERM and SIGKILL (Process.destroy), not SIGQUIT or SIGWINCH. */
 final class ProcessSignals {
     static final int SIGQUIT = 3;
+    /** Ignored by a process that has no handler for it: a worker still booting is not harmed. */
+    static final int SIGWINCH = 28;
 
     private interface LibC extends Library {
         LibC INSTANCE = Native.load("c", LibC.class);

@@ -14,6 +14,12 @@ interface WorkerHandle {
     /** SIGQUIT: a JVM writes a thread dump to its stdout and runs on. */
     void quit();
 
+    /**
+     * SIGWINCH: the worker looks at its scoreboard record now rather than at its watchdog's next
+     * tick, which at idle comes only every second (see dm.worker.Watchdog).
+     */
+    void nudge();
+
     /** Calls {@code listener} with the exit value once the process has exited, on any thread. */
     void onExit(IntConsumer listener);
 

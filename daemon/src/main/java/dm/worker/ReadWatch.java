@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * blocking read is one read(2). The thread arms the deadline before each read and disarms it
  * after; the worker's {@link Watchdog} looks at it every {@link Watchdog#PERIOD_MILLIS} and, once
  * it has passed, shuts down the connection's input, which ends the blocked read. So a timeout
- * fires up to one watchdog period late.
+ * fires up to one watchdog period late (the first read after an idle pause: up to a tenth of its
+ * timeout, see {@link Watchdog}).
  */
 final class ReadWatch {
     private static final long NOT_READING = 0;
@@ -40,6 +41,11 @@ final class ReadWatch {
     void unwatch() {
         deadline.set(NOT_READING);
         connection = null;
+    }
+
+    /** Whether a connection is being served: only then can a read be overdue. */
+    boolean watching() {
+        return connection != null || deadline.get() != NOT_READING;
     }
 
     /** Before a read that may wait at most {@code millis} (0: no limit). */

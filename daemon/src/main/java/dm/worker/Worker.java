@@ -94,7 +94,9 @@ final class Worker implements WorkerContext {
                     accessLog);
             reads.add(loops[t].readWatch());
         }
-        new Watchdog(this, slot, supervisorPid, reads, gate).start();
+        Watchdog watchdog = new Watchdog(this, slot, supervisorPid, reads, gate, readTimeouts);
+        watchdog.lookOnSignal();
+        watchdog.start();
         // From the supervisor's spawn (its clock, in this slot's record): what the pool waits for.
         long bootMillis = System.currentTimeMillis() - slot.startedMillis();
         slot.observeBoot(bootMillis);

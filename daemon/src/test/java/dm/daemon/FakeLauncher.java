@@ -99,6 +99,7 @@ final class FakeLauncher implements Launcher, PssSource {
         private long pssKib;
         /** SIGQUITs received. */
         int quits;
+        int nudges;
 
         FakeWorker(long pid, Slot slot, WorkerCommand command) {
             this.pid = pid;
@@ -163,6 +164,11 @@ final class FakeLauncher implements Launcher, PssSource {
         @Override
         public void kill() {
             exit(128 + 9);
+        }
+
+        @Override
+        public void nudge() {
+            nudges++;
         }
 
         @Override

@@ -290,6 +290,9 @@ class SupervisorTest {
             loop.supervisor.enqueue(new SupervisorEvent.Stop("SIGTERM"));
             loop.turn();
             assertEquals(ParentStatus.WAIT_DOWN, loop.control.status());
+            for (int slot = 0; slot < 3; slot++) {
+                assertEquals(1, loop.launcher.inSlot(slot).nudges, "slot " + slot + ": SIGWINCH with the request, so it looks now");
+            }
             loop.launcher.obeyRequests();
             loop.ticks(5);
             assertEquals(List.of(busy), loop.launcher.alive(), "the idle ones left, none replaced; the busy one serves on");
