@@ -52,12 +52,8 @@ final class Watchdog extends Thread implements SignalHandler {
      * read timeout is under ten times that, never under {@link #PERIOD_MILLIS}.
      */
     static long idlePeriodMillis(ReadTimeouts timeouts) {
-        long period = IDLE_PERIOD_MILLIS;
-        for (int timeout : new int[] {timeouts.firstByteMillis(), timeouts.afterFirstByteMillis()}) {
-            if (timeout > 0) {
-                period = Math.min(period, timeout / 10);
-            }
-        }
+        int shortest = timeouts.firstByteMillis(); // the shorter of the two, 0 only when both are
+        long period = shortest > 0 ? Math.min(IDLE_PERIOD_MILLIS, shortest / 10) : IDLE_PERIOD_MILLIS;
         return Math.max(PERIOD_MILLIS, period);
     }
 

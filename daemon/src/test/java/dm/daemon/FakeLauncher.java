@@ -99,6 +99,7 @@ final class FakeLauncher implements Launcher, PssSource {
         private long pssKib;
         /** SIGQUITs received. */
         int quits;
+        /** SIGWINCHes received. */
         int nudges;
 
         FakeWorker(long pid, Slot slot, WorkerCommand command) {
